@@ -92,3 +92,10 @@ export * as Status from "./Status.js"
  * @since 0.1.0
  */
 export * as Webhook from "./Webhook.js"
+
+/**
+ * Webhook parsers on an `@effect/platform` HTTP server.
+ *
+ * @since 0.1.0
+ */
+export * as WebhookHttp from "./WebhookHttp.js"
