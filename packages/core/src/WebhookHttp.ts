@@ -29,7 +29,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as Webhook from "./Webhook.js"
+import type * as Webhook from "./Webhook.js"
 
 /**
  * @since 0.1.0
