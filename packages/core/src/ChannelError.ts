@@ -156,7 +156,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@switchboard/c
   "RateLimited",
   {
     ...common,
-    retryAfterMillis: Schema.optional(Schema.NonNegative)
+    retryAfterMillis: Schema.optional(Schema.NonNegative.pipe(Schema.finite()))
   }
 ) {
   /** @since 0.1.0 */

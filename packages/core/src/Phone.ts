@@ -9,7 +9,7 @@
  *
  * const program = Effect.gen(function*() {
  *   const nl = yield* Phone.parse("06 12345678", "NL") // "+31612345678"
- *   const gb = yield* Phone.parse("+44 7700 900123")   // "+447700900123"
+ *   const gb = yield* Phone.parse("+44 7911 123456")   // "+447911123456"
  *   return Phone.isDutchMobile(nl)                     // true
  * })
  * ```
@@ -20,7 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { type CountryCode, parsePhoneNumberWithError } from "libphonenumber-js/max"
+import { isSupportedCountry, parsePhoneNumberWithError } from "libphonenumber-js/max"
 import { InvalidMessage } from "./ChannelError.js"
 
 /**
@@ -43,10 +43,16 @@ export type E164 = typeof E164.Type
 const validate = (input: string, defaultCountry?: string): Either.Either<E164, string> => {
   const trimmed = input.trim()
   if (trimmed.length === 0) return Either.left("the phone number is empty")
+  // a blank default country (an unset environment variable) means none
+  const given = defaultCountry?.trim().toUpperCase()
+  const country = given === undefined || given.length === 0 ? undefined : given
+  if (country !== undefined && !isSupportedCountry(country)) {
+    return Either.left(`"${defaultCountry}" is not a known country; give an ISO 3166-1 alpha-2 code such as "NL"`)
+  }
   try {
     const parsed = parsePhoneNumberWithError(
       trimmed,
-      defaultCountry === undefined ? undefined : { defaultCountry: defaultCountry.toUpperCase() as CountryCode }
+      country === undefined ? undefined : { defaultCountry: country }
     )
     if (!parsed.isValid()) {
       return Either.left(`"${trimmed}" is not a valid phone number${parsed.country ? ` for ${parsed.country}` : ""}`)

@@ -104,11 +104,17 @@ export const malformed = (message: string): WebhookError => new WebhookError({ r
  * @category getters
  */
 export const header = (request: Request, name: string): string | undefined => {
-  const direct = request.headers[name]
-  if (direct !== undefined) return direct
+  // own keys only: a header called `constructor` must not find Object.prototype's
+  if (Object.hasOwn(request.headers, name)) {
+    const direct = request.headers[name]
+    if (direct !== undefined) return direct
+  }
   const lower = name.toLowerCase()
-  for (const key in request.headers) {
-    if (key.toLowerCase() === lower) return request.headers[key]
+  for (const key of Object.keys(request.headers)) {
+    if (key.toLowerCase() === lower) {
+      const value = request.headers[key]
+      if (value !== undefined) return value
+    }
   }
   return undefined
 }
@@ -134,11 +140,12 @@ export const query = (request: Request): Record<string, string> => {
 }
 
 const fromSearchParams = (params: URLSearchParams): Record<string, string> => {
-  const out: Record<string, string> = {}
+  // a Map, then own data properties: names such as `constructor` or `__proto__` are kept as parameters
+  const first = new Map<string, string>()
   for (const [key, value] of params) {
-    if (!(key in out)) out[key] = value
+    if (!first.has(key)) first.set(key, value)
   }
-  return out
+  return Object.fromEntries(first)
 }
 
 /**
