@@ -18,6 +18,11 @@
  * An empty text is one part of length 0: providers accept and bill an empty SMS as one message (Vonage
  * bills it as one part), so `segments("")` is `[""]`.
  *
+ * The national language shift tables of TS 23.038 (Turkish, Spanish, Portuguese, Indian languages) are not
+ * used: Vonage's `type=text` covers the default alphabet's standard and extension tables and anything else
+ * needs `type=unicode`, so a character outside them means UCS-2 here too. Nothing is transliterated: `ç`
+ * is not `Ç`, a curly quote is not `'`.
+ *
  * @example
  * ```ts
  * import { Sms } from "@switchboard/core"
