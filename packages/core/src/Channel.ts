@@ -195,16 +195,10 @@ export const make = <R = never>(
     const { capabilities } = provider
     const id = capabilities.channel
 
-    const validate = (message: Message): Effect.Effect<string, ChannelError> =>
-      Effect.gen(function*() {
-        yield* Capabilities.check(capabilities, message.content)
-        const to = yield* resolveAddress(capabilities, message)
-        if (provider.validate !== undefined) yield* provider.validate(message, to)
-        return to
-      }).pipe(Effect.provide(context))
-
-    const attempt = (message: Message, to: string): Effect.Effect<Receipt, ChannelError> =>
-      provider.send(message, to).pipe(
+    // a defect in the provider's code (its send or its own validation, including an exception thrown
+    // before it returns an effect) becomes a typed error
+    const normalize = <A>(effect: () => Effect.Effect<A, ChannelError, R>): Effect.Effect<A, ChannelError> =>
+      Effect.suspend(effect).pipe(
         Effect.catchAllDefect((defect) =>
           isChannelError(defect)
             ? Effect.fail(defect)
@@ -217,6 +211,18 @@ export const make = <R = never>(
         ),
         Effect.provide(context)
       )
+
+    const validate = (message: Message): Effect.Effect<string, ChannelError> =>
+      Effect.gen(function*() {
+        yield* Capabilities.check(capabilities, message.content)
+        const to = yield* resolveAddress(capabilities, message)
+        const own = provider.validate
+        if (own !== undefined) yield* normalize(() => own(message, to))
+        return to
+      })
+
+    const attempt = (message: Message, to: string): Effect.Effect<Receipt, ChannelError> =>
+      normalize(() => provider.send(message, to))
 
     const send = (message: Message): Effect.Effect<Receipt, ChannelError> =>
       Effect.gen(function*() {

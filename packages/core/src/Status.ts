@@ -187,16 +187,25 @@ export const Precedence: Order.Order<Status> = Order.combineAll([
 const earliest = (a: DateTime.Utc | undefined, b: DateTime.Utc | undefined): DateTime.Utc | undefined =>
   a === undefined ? b : b === undefined ? a : DateTime.min(a, b)
 
+// The proof of delivery and of reading a status carries, also when it was built without `deliveredAt` or
+// `readAt` (decoded from storage, or made with `new Status`): a `read` or `delivered` state proves itself.
+const deliveredAtOf = (s: Status): DateTime.Utc | undefined =>
+  earliest(earliest(s.deliveredAt, s.readAt), isDelivered(s.state) ? s.at : undefined)
+
+const readAtOf = (s: Status): DateTime.Utc | undefined => earliest(s.readAt, s.state === "read" ? s.at : undefined)
+
 /**
- * Merges two statuses of the same message. Commutative, associative and idempotent.
+ * Merges two statuses of the same message. Commutative, associative and idempotent. `deliveredAt` and
+ * `readAt` are the earliest proofs either side carries, a `delivered` or `read` state counting as proof at
+ * its `at` even when the status was built without them.
  *
  * @since 0.1.0
  * @category combinators
  */
 export const merge = (a: Status, b: Status): Status => {
   const winner = Order.max(Precedence)(a, b)
-  const deliveredAt = earliest(a.deliveredAt, b.deliveredAt)
-  const readAt = earliest(a.readAt, b.readAt)
+  const deliveredAt = earliest(deliveredAtOf(a), deliveredAtOf(b))
+  const readAt = earliest(readAtOf(a), readAtOf(b))
   return new Status({
     state: winner.state,
     at: winner.at,

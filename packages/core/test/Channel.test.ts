@@ -178,6 +178,41 @@ describe("Channel", () => {
         assert.strictEqual(calls.length, 1)
       }))
 
+    it.effect("turns an exception thrown before the provider returns an effect into ProviderUnavailable", () =>
+      Effect.gen(function*() {
+        const id = freshId()
+        const channel = yield* Channel.make({
+          capabilities: capabilitiesFor(id),
+          send: () => {
+            throw new Error("cannot read properties of undefined")
+          }
+        })
+        const error = yield* Effect.flip(channel.send(yield* messageTo(Recipient.make({ phone }))))
+        assert.strictEqual(error._tag, "ProviderUnavailable")
+        assert.include(error.message, "cannot read properties of undefined")
+        assert.strictEqual(yield* sendsTotal(id, "ProviderUnavailable"), 1)
+      }))
+
+    it.effect("turns a defect in the provider's own validation into ProviderUnavailable, without sending", () =>
+      Effect.gen(function*() {
+        const { calls, provider } = scripted(freshId(), ["ok"])
+        const dying = yield* Channel.make({ ...provider, validate: () => Effect.die("validator bug") })
+        const throwing = yield* Channel.make({
+          ...provider,
+          validate: () => {
+            throw new Error("validator threw")
+          }
+        })
+        const message = yield* messageTo(Recipient.make({ phone }))
+        const died = yield* Effect.flip(dying.send(message))
+        assert.strictEqual(died._tag, "ProviderUnavailable")
+        assert.include(died.message, "validator bug")
+        const threw = yield* Effect.flip(throwing.validate(message))
+        assert.strictEqual(threw._tag, "ProviderUnavailable")
+        assert.include(threw.message, "validator threw")
+        assert.strictEqual(calls.length, 0)
+      }))
+
     it.effect("keeps a channel error thrown as a defect as it is", () =>
       Effect.gen(function*() {
         const rejected = new ChannelError.Rejected({ channel: "x", message: "barred", rejection: "BlockedRecipient" })

@@ -122,6 +122,41 @@ describe("Status", () => {
       assert.isTrue(DateTime.Equivalence(merged.at, at(7)))
     })
 
+    // Statuses built without the helpers (decoded from storage, `new Status`), with any optional fields.
+    const raw: fc.Arbitrary<Status.Status> = fc
+      .record({
+        state: fc.constantFrom(...Status.State.literals),
+        seconds: fc.integer({ min: 0, max: 5 }),
+        delivered: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+        read: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined })
+      })
+      .map(({ delivered, read, seconds, state }) =>
+        new Status.Status({
+          state,
+          at: at(seconds),
+          ...(delivered === undefined ? {} : { deliveredAt: at(delivered) }),
+          ...(read === undefined ? {} : { readAt: at(read) })
+        })
+      )
+
+    it.prop("keeps its laws for statuses built without the helpers", [raw, raw, raw], ([a, b, c]) => {
+      same(Status.merge(a, b), Status.merge(b, a))
+      same(Status.merge(Status.merge(a, b), c), Status.merge(a, Status.merge(b, c)))
+      const ab = Status.merge(a, b)
+      same(Status.merge(ab, ab), ab)
+      same(Status.merge(ab, a), ab)
+      if (Status.isDelivered(ab.state)) assert.isDefined(ab.deliveredAt)
+      if (ab.state === "read") assert.isDefined(ab.readAt)
+    })
+
+    it("derives deliveredAt and readAt from a read status stored without them", () => {
+      const bare = new Status.Status({ state: "read", at: at(4) })
+      const merged = Status.merge(bare, Status.make("submitted", at(1)))
+      assert.strictEqual(merged.state, "read")
+      assert.isTrue(DateTime.Equivalence(merged.deliveredAt!, at(4)))
+      assert.isTrue(DateTime.Equivalence(merged.readAt!, at(4)))
+    })
+
     it("mergeAll of nothing is None", () => {
       assert.isTrue(Option.isNone(Status.mergeAll([])))
     })
