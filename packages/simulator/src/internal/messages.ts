@@ -537,7 +537,8 @@ export const inboundV01 = (
       message: {
         content: { type: "text", text: options.text },
         ...(options.channel === "sms" ? { sms: { num_messages: String(options.parts) } } : {})
-      }
+      },
+      ...(options.channel === "sms" ? { usage: { currency: "EUR", price: "0.0057" } } : {})
     })
     return jsonPost({ kind: "kpn-messages-inbound", messageId: uuid, url, body: payload })
   })

@@ -23,6 +23,22 @@ type Document = Record<string, any>
 
 const cache = new Map<string, Promise<Document>>()
 
+/**
+ * Messages API 1.4.0 has a bug that makes every `read` status invalid: `messageStatusBase.status` lists
+ * submitted, delivered, rejected and undeliverable, and the WhatsApp, Messenger and Viber schemas add
+ * `read` to their own `status` enum, but both sit under one `allOf`, so both enums apply. This adds `read`
+ * to the base enum and gives SMS and MMS their own enum without it, which is what the specification means
+ * (see ORIGIN.md). Applied in memory; the fixture file stays as copied.
+ */
+export const fixReadStatus = (doc: Document): Document => {
+  const schemas = doc["components"]["schemas"]
+  schemas["messageStatusBase"]["properties"]["status"]["enum"] = ["submitted", "delivered", "rejected", "undeliverable", "read"]
+  for (const name of ["messageStatusSMS", "messageStatusMMS"]) {
+    schemas[name]["allOf"][1]["properties"]["status"] = { enum: ["submitted", "delivered", "rejected", "undeliverable"] }
+  }
+  return doc
+}
+
 /** A dereferenced specification from test/fixtures. */
 export const load = (file: string): Effect.Effect<Document> =>
   Effect.promise(() => {
