@@ -254,10 +254,8 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
           const payload = JSON.parse(received.body)
           assert.strictEqual(payload.channel, channel)
           assert.strictEqual(payload.text, "Hello back")
-          if (channel === "sms") {
-            assert.strictEqual(payload.from, "447700900001")
-            assert.deepStrictEqual(OpenApi.webhookErrors(inboundV1, payload), [], channel)
-          }
+          if (channel === "sms") assert.strictEqual(payload.from, "447700900001")
+          assert.deepStrictEqual(OpenApi.webhookErrors(inboundV1, payload), [], channel)
           yield* MessagesWebhookJwt.verify({
             authorization: received.headers["authorization"],
             body: received.body,
