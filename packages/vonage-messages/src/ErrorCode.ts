@@ -166,6 +166,26 @@ export const parse = (value: unknown): number | undefined => {
   return /^\d{1,6}$/.test(fragment) ? Number(fragment) : undefined
 }
 
+const normalize = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, "")
+
+const byTitle: ReadonlyMap<string, number> = new Map(
+  [...entries].reverse().map((entry) => [normalize(entry.title), entry.code] as const)
+)
+
+/**
+ * The code whose documented title this is, ignoring case, spaces and punctuation (`"Outside of the allowed
+ * window"` and the URL fragment `Outsideoftheallowedwindow` both give 1340). Error bodies of the v0.1 shape name
+ * the error by title only. Where two codes share a title, the lower code wins.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const fromTitle = (value: unknown): number | undefined => {
+  if (typeof value !== "string") return undefined
+  const key = normalize(value)
+  return key.length === 0 ? undefined : byTitle.get(key)
+}
+
 /**
  * The input of `toChannelError`.
  *

@@ -59,8 +59,11 @@ export const readProviderError = (bodyText: string): ProviderError => {
   const fault = typeof value.fault === "object" && value.fault !== null
     ? (value.fault as { readonly faultstring?: unknown; readonly detail?: { readonly errorcode?: unknown } })
     : undefined
-  const code = ErrorCode.parse(fragmentOf(type)) ?? ErrorCode.parse(value.title) ?? ErrorCode.parse(value.code)
-  const titleText = ErrorCode.parse(value.title) === undefined ? stringOf(value.title) : undefined
+  const code = ErrorCode.parse(fragmentOf(type)) ?? ErrorCode.parse(value.title) ?? ErrorCode.parse(value.code) ??
+    ErrorCode.fromTitle(value.title) ?? ErrorCode.fromTitle(fragmentOf(type)) ?? ErrorCode.fromTitle(value.reason)
+  const titleText = typeof value.title === "string" && ErrorCode.parse(value.title) === undefined
+    ? stringOf(value.title)
+    : undefined
   const text = stringOf(value.detail) ?? stringOf(value.reason) ?? titleText ?? stringOf(fault?.faultstring)
   const slug = code === undefined
     ? fragmentOf(type) ?? stringOf(typeof fault?.detail === "object" ? fault.detail?.errorcode : undefined) ??
