@@ -39,8 +39,7 @@
  *
  * @since 0.1.0
  */
-import * as SignatureError from "@switchboard/auth/SignatureError"
-import * as VonageSignature from "@switchboard/auth/VonageSignature"
+import { SignatureError, VonageSignature } from "@switchboard/auth"
 import { Content, InboundMessage, Message, Receipt, Status, Webhook } from "@switchboard/core"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"

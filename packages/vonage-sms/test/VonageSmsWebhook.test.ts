@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as VonageSignature from "@switchboard/auth/VonageSignature"
+import { VonageSignature } from "@switchboard/auth"
 import { Content, type InboundMessage, type Status, type Webhook } from "@switchboard/core"
 import { ConcatStore, VonageSmsWebhook } from "@switchboard/vonage-sms"
 import * as Chunk from "effect/Chunk"
