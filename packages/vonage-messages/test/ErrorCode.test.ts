@@ -101,6 +101,19 @@ describe("ErrorCode", () => {
     assert.strictEqual(error.providerCode, "1999")
   })
 
+  it("finds a code by its documented title, as v0.1 error bodies name errors", () => {
+    assert.strictEqual(ErrorCode.fromTitle("Outside of the allowed window"), 1340)
+    assert.strictEqual(ErrorCode.fromTitle("Outsideoftheallowedwindow"), 1340)
+    assert.strictEqual(ErrorCode.fromTitle("THROTTLED"), 1000)
+    assert.strictEqual(ErrorCode.fromTitle("Invalid Parameters"), undefined)
+    assert.strictEqual(ErrorCode.fromTitle(""), undefined)
+    assert.strictEqual(ErrorCode.fromTitle(1340), undefined)
+    for (const entry of ErrorCode.entries) {
+      const found = ErrorCode.fromTitle(entry.title)
+      assert.strictEqual(ErrorCode.title(found!), entry.title)
+    }
+  })
+
   it("parses codes as numbers, numeric strings and RFC 7807 type fragments", () => {
     assert.strictEqual(ErrorCode.parse(1000), 1000)
     assert.strictEqual(ErrorCode.parse("1000"), 1000)
