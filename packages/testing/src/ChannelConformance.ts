@@ -50,30 +50,33 @@
  * @example
  * ```ts
  * // test/AcmeSmsChannel.conformance.test.ts
- * import { Recipient } from "@switchboard/core"
+ * import { Phone, Recipient } from "@switchboard/core"
  * import { ChannelConformance, MockHttpClient } from "@switchboard/testing"
- * import { Effect, Redacted } from "effect"
+ * import { Effect, Redacted, Schema } from "effect"
  * import * as AcmeSmsChannel from "../src/AcmeSmsChannel.js"
  * import * as AcmeSmsClient from "../src/AcmeSmsClient.js"
  *
- * const apiKey = "acme-test-key-3f9a27c1"
+ * const apiKey = "acme-test-key-3f9a27c1" // a distinctive value, so a leak cannot be missed
  *
  * ChannelConformance.run({
  *   name: "AcmeSmsChannel",
+ *   // built without a retry policy; the suite provides the HttpClient
  *   channel: AcmeSmsChannel.make().pipe(
  *     Effect.provide(AcmeSmsClient.layer({ baseUrl: "https://api.acme.test", apiKey: Redacted.make(apiKey) }))
  *   ),
+ *   // what Acme answers when it accepts a message
  *   accept: () => MockHttpClient.json({ message_id: "acme-1", parts: 1 }, { status: 201 }),
- *   isSend: (request) => request.path === "/v1/sms",
- *   recipient: Recipient.make({ phone: "+31612345678" as any }),
- *   secrets: [apiKey]
+ *   isSend: (request) => request.method === "POST" && request.path === "/v1/sms",
+ *   recipient: Recipient.make({ phone: Schema.decodeSync(Phone.E164)("+31612345678") }),
+ *   secrets: [apiKey],
+ *   timeout: "30 seconds" // the client's request timeout, if it has one
  * })
  * ```
  *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import { describe, it } from "@effect/vitest"
+import type * as EffectVitest from "@effect/vitest"
 import { type Channel, ChannelError, Content, Message, Phone, type Receipt, Recipient } from "@switchboard/core"
 import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
@@ -93,6 +96,13 @@ import * as TestContext from "effect/TestContext"
 import * as TestServices from "effect/TestServices"
 import * as Tracer from "effect/Tracer"
 import * as MockHttpClient from "./MockHttpClient.js"
+
+// vitest refuses to be imported outside its runner; loading it lazily keeps this module (and the package's
+// index) importable anywhere, e.g. by an app that uses `MockHttpClient` or `InMemoryChannel` outside tests.
+const vitest: typeof EffectVitest | undefined = await import("@effect/vitest").then(
+  (module) => module,
+  () => undefined
+)
 
 // ---------------------------------------------------------------------------------------------------------
 // models
@@ -906,6 +916,13 @@ export const checks = (options: Options): Effect.Effect<ReadonlyArray<Check>> =>
  * @category running
  */
 export const run = (options: Options): void => {
+  if (vitest === undefined) {
+    throw new Error(
+      "ChannelConformance.run registers vitest tests: call it from a test file that vitest runs " +
+        "(or run the Effects from ChannelConformance.checks yourself)"
+    )
+  }
+  const { describe, it } = vitest
   describe(`ChannelConformance: ${options.name}`, async () => {
     const list = await Effect.runPromise(checks(options))
     for (const check of list) it.effect(check.name, () => check.run)

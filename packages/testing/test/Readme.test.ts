@@ -1,0 +1,63 @@
+// The README's examples, run as written.
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { Content, Message, Recipient } from "@switchboard/core"
+import { InMemoryChannel, InMemoryProvider, MockHttpClient } from "@switchboard/testing"
+import { Effect } from "effect"
+
+describe("README", () => {
+  it.effect("sends the message as JSON", () =>
+    Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const request = yield* HttpClientRequest.post("https://api.example.com/v1/messages").pipe(
+        HttpClientRequest.bearerToken("test-token"),
+        HttpClientRequest.bodyJson({ to: "+31612345678", text: "Hi" })
+      )
+      const response = yield* client.execute(request)
+      assert.deepStrictEqual(yield* response.json, { id: "msg-1" })
+
+      const [sent] = yield* MockHttpClient.requests
+      assert.strictEqual(sent!.url, "https://api.example.com/v1/messages")
+      assert.strictEqual(MockHttpClient.header(sent!, "authorization"), "Bearer test-token")
+      assert.deepStrictEqual(MockHttpClient.bodyJson(sent!), { to: "+31612345678", text: "Hi" })
+    }).pipe(
+      Effect.provide(MockHttpClient.layer(MockHttpClient.routes({
+        "POST /v1/messages": MockHttpClient.json({ id: "msg-1" }, { status: 201 })
+      })))
+    ))
+
+  it.effect("a 429, then a dropped connection, then whatever the handler says", () =>
+    Effect.gen(function*() {
+      yield* MockHttpClient.enqueue(
+        MockHttpClient.json({ error: "slow down" }, { status: 429, headers: { "Retry-After": "2" } }),
+        MockHttpClient.transportError("connection reset by peer")
+      )
+      const client = yield* HttpClient.HttpClient
+      const limited = yield* client.get("https://api.example.com/")
+      assert.strictEqual(limited.status, 429)
+      assert.strictEqual(limited.headers["retry-after"], "2")
+      const dropped = yield* Effect.flip(client.get("https://api.example.com/"))
+      assert.strictEqual(dropped._tag === "RequestError" ? dropped.reason : dropped._tag, "Transport")
+      assert.strictEqual((yield* client.get("https://api.example.com/")).status, 204)
+    }).pipe(Effect.provide(MockHttpClient.layer(MockHttpClient.always(MockHttpClient.empty(204))))))
+
+  it.effect("sends, fails on demand, and reports delivery", () =>
+    Effect.gen(function*() {
+      const { channel, provider } = yield* InMemoryChannel.fixture({ channel: "sms.primary" })
+      const recipient = yield* Recipient.fromPhone("+31612345678")
+      const message = yield* Message.make({ recipient, content: Content.text("Your code is 123456") })
+
+      const receipt = yield* channel.send(message)
+      assert.strictEqual((yield* provider.sent)[0]!.messageId, message.id)
+
+      // the next send is throttled
+      yield* provider.fail(InMemoryProvider.rateLimited(30), { times: 1 })
+      const error = yield* Effect.flip(channel.send(message))
+      assert.strictEqual(error._tag, "RateLimited")
+
+      // a signed delivery callback, parsed into StatusUpdates (also published on provider.statusUpdates)
+      const [update] = yield* provider.report(message.id, "delivered")
+      assert.strictEqual(update!.providerMessageId, receipt.providerMessageIds[0])
+      assert.strictEqual(update!.channel, "sms.primary")
+    }))
+})
