@@ -1,7 +1,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { MessagesWebhookJwt } from "@switchboard/auth"
 import { Simulator } from "@switchboard/simulator"
-import { Messages, MessengerText, SMS, ViberText, WhatsAppText } from "@vonage/messages"
+import { MessengerCategory, Messages, MessengerText, SMS, ViberCategory, ViberText, WhatsAppText } from "@vonage/messages"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as crypto from "node:crypto"
@@ -42,7 +42,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         })
         const client = new Messages({ apiKey: "abcd1234", apiSecret: "made-up-secret" }, { apiHost: simulator.baseUrl })
         const result = yield* Effect.promise(() =>
-          client.send(new SMS({ to: "447700900000", from: "447700900001", text: "Hello from the SDK", clientRef: "ref-1" }))
+          client.send(new SMS("Hello from the SDK", "447700900000", "447700900001", "ref-1"))
         )
         assert.isString(result.messageUUID)
 
@@ -126,13 +126,13 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         })
         const client = new Messages({ apiKey: "abcd1234", apiSecret: "x" }, { apiHost: simulator.baseUrl })
         const doc = yield* v1
-        yield* Effect.promise(() => client.send(new MessengerText({ to: "0123456789", from: "9876543210", text: "Hi" })))
+        yield* Effect.promise(() => client.send(new MessengerText({ to: "0123456789", from: "9876543210", text: "Hi", messenger: { category: MessengerCategory.RESPONSE } })))
         assert.deepStrictEqual((yield* listener.takeN(3)).map((s) => JSON.parse(s.body).status), ["submitted", "delivered", "read"])
-        yield* Effect.promise(() => client.send(new ViberText({ to: "447700900000", from: "16273", text: "Hi" })))
+        yield* Effect.promise(() => client.send(new ViberText({ to: "447700900000", from: "16273", text: "Hi", viberService: { category: ViberCategory.TRANSACTION, action: { url: "https://example.com/offer", text: "See offer" } } })))
         const viber = (yield* listener.takeN(3)).map((s) => JSON.parse(s.body))
         assert.deepStrictEqual(viber.map((s) => s.status), ["submitted", "delivered", "read"])
         for (const status of viber) assert.deepStrictEqual(OpenApi.webhookErrors(statusCallback(doc), status), [])
-        yield* Effect.promise(() => client.send(new SMS({ to: "447700900000", from: "Acme", text: "Hi" })))
+        yield* Effect.promise(() => client.send(new SMS("Hi", "447700900000", "Acme")))
         yield* simulator.drain
         assert.deepStrictEqual((yield* listener.takeAll).map((s) => JSON.parse(s.body).status), ["submitted", "delivered"])
       }))

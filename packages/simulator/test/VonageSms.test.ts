@@ -1,6 +1,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { VonageSignature } from "@switchboard/auth"
 import { Simulator } from "@switchboard/simulator"
+import { SMS } from "@vonage/sms"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Http from "./support/http.js"
@@ -211,6 +212,45 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         )
         const receipt = JSON.parse((yield* listener.take).body)
         assert.strictEqual(receipt.status, "delivered")
+      }))
+  })
+
+  describe("the official @vonage/sms SDK", () => {
+    it.scoped("sends through the simulator with restHost, and its delivery receipt arrives", () =>
+      Effect.gen(function*() {
+        const listener = yield* Listener.make()
+        const simulator = yield* Simulator.Simulator
+        yield* simulator.reset
+        yield* simulator.loadScenario({ webhooks: { vonageSms: { deliveryReceiptUrl: `${listener.url}/dlr` } } })
+        const client = new SMS({ apiKey: "abcd1234", apiSecret: "made-up-secret" }, { restHost: simulator.baseUrl })
+        const response = yield* Effect.promise(() =>
+          client.send({ to: "447700900000", from: "AcmeInc", text: "Hello from @vonage/sms", clientRef: "sdk-ref" })
+        )
+        assert.strictEqual(String(response.messageCount), "1")
+        const messageId = response.messages[0]!.messageId
+        assert.isString(messageId)
+        const receipt = JSON.parse((yield* listener.take).body)
+        assert.strictEqual(receipt.messageId, messageId)
+        assert.strictEqual(receipt.status, "delivered")
+        assert.strictEqual(receipt["client-ref"], "sdk-ref")
+
+        const sent = (yield* simulator.requests)[0]!
+        assert.strictEqual(sent.headers["content-type"], "application/json")
+        assert.strictEqual(sent.headers["authorization"], "Basic [redacted]")
+        assert.deepStrictEqual(
+          OpenApi.requestErrors(yield* spec, "/sms/{format}", "post", {
+            headers: { "content-type": "application/json" },
+            body: JSON.parse(sent.body),
+            params: { format: "json" }
+          }),
+          []
+        )
+
+        yield* simulator.loadScenario({ rules: [{ outcome: { type: "reject", code: 7 } }] })
+        const failure = yield* Effect.flip(Effect.tryPromise(() =>
+          client.send({ to: "447700900000", from: "AcmeInc", text: "barred" })
+        ))
+        assert.include(JSON.stringify((failure.error as any).response ?? failure.error), "Number barred.")
       }))
   })
 })
