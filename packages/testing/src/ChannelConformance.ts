@@ -388,7 +388,9 @@ interface Scenario {
   /** What to do with the channel. */
   readonly action: (channel: Channel.Channel) => Effect.Effect<unknown, ChannelError.ChannelError>
   /** Run once the action is under way (the timeout scenario moves the clock here). */
-  readonly during?: ((reached: Deferred.Deferred<void>) => Effect.Effect<void>) | undefined
+  readonly during?:
+    | ((reached: Deferred.Deferred<void>, action: Fiber.Fiber<unknown, unknown>) => Effect.Effect<void>)
+    | undefined
 }
 
 const observe = (
@@ -413,7 +415,7 @@ const observe = (
     )
     yield* mock.clear
     const fiber = yield* Effect.fork(action(channel))
-    if (during !== undefined) yield* during(reached)
+    if (during !== undefined) yield* during(reached, fiber)
     const done = yield* awaitLive(options, Fiber.await(fiber))
     if (Option.isNone(done)) {
       yield* Fiber.interrupt(fiber)
@@ -746,11 +748,14 @@ const hangScenario = (options: Options, timeout: Duration.Duration, message: Mes
   handler: (request) =>
     isSendOf(options)(request) ? Effect.as(Deferred.succeed(reached, undefined), MockHttpClient.hang) : options.accept(request),
   action: (channel) => channel.send(message),
-  // once the send is pending at the provider, let the adapter's timeout elapse
-  during: (reached) =>
+  // once the send is pending at the provider (and unless the channel gave up before sending), let the
+  // adapter's timeout elapse
+  during: (reached, action) =>
     Effect.gen(function*() {
-      const got = yield* awaitLive(options, Deferred.await(reached))
-      if (Option.isSome(got)) yield* TestClock.adjust(timeout)
+      yield* awaitLive(options, Effect.raceFirst(Deferred.await(reached), Effect.asVoid(Fiber.await(action))))
+      if ((yield* Deferred.isDone(reached)) && Option.isNone(yield* Fiber.poll(action))) {
+        yield* TestClock.adjust(timeout)
+      }
     })
 })
 
