@@ -128,7 +128,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         const doc = yield* v1
         yield* Effect.promise(() => client.send(new MessengerText({ to: "0123456789", from: "9876543210", text: "Hi", messenger: { category: MessengerCategory.RESPONSE } })))
         assert.deepStrictEqual((yield* listener.takeN(3)).map((s) => JSON.parse(s.body).status), ["submitted", "delivered", "read"])
-        yield* Effect.promise(() => client.send(new ViberText({ to: "447700900000", from: "16273", text: "Hi", viberService: { category: ViberCategory.TRANSACTION, action: { url: "https://example.com/offer", text: "See offer" } } })))
+        yield* Effect.promise(() => client.send(new ViberText({ to: "447700900000", from: "16273", text: "Hi", viberService: { category: ViberCategory.TRANSACTION, ttl: 600, type: "text", action: { url: "https://example.com/offer", text: "See offer" } } })))
         const viber = (yield* listener.takeN(3)).map((s) => JSON.parse(s.body))
         assert.deepStrictEqual(viber.map((s) => s.status), ["submitted", "delivered", "read"])
         for (const status of viber) assert.deepStrictEqual(OpenApi.webhookErrors(statusCallback(doc), status), [])

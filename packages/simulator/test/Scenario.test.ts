@@ -4,6 +4,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Fiber from "effect/Fiber"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 import * as Http from "./support/http.js"
 import * as Listener from "./support/listener.js"
 import * as OpenApi from "./support/openapi.js"
@@ -65,6 +68,15 @@ describe("Scenario", () => {
       assert.include(notJson.message, "not JSON")
       const badStatus = yield* Effect.flip(Scenario.decode({ default: { type: "server-error", status: 404 } }))
       assert.strictEqual(badStatus._tag, "ScenarioError")
+    }))
+
+  it.effect("the README's example scenario is valid", () =>
+    Effect.gen(function*() {
+      const example = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "example-scenario.json"), "utf8")
+      const scenario = yield* Scenario.decodeJson(example)
+      assert.strictEqual(scenario.rules.length, 10)
+      const readme = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "README.md"), "utf8")
+      assert.include(readme.replace(/\s+/g, " "), example.trim().replace(/\s+/g, " "))
     }))
 
   it("matches recipients by glob, with or without +, and by /regex/", () => {
