@@ -16,6 +16,7 @@ import {
   directChannel,
   kpnChannel,
   message,
+  expectedStatusCodes,
   refused,
   send,
   signatureSecret,
@@ -366,44 +367,8 @@ describe("VonageSmsChannel", () => {
   })
 
   describe("status codes", () => {
-    const expected: Record<number, readonly [ChannelError.Reason, string?]> = {
-      1: ["RateLimited"],
-      2: ["InvalidMessage"],
-      3: ["InvalidMessage"],
-      4: ["AuthenticationFailed"],
-      5: ["ProviderUnavailable"],
-      6: ["Rejected", "InvalidRecipient"],
-      7: ["Rejected", "BlockedRecipient"],
-      8: ["Rejected", "NotPermitted"],
-      9: ["Rejected", "InsufficientCredit"],
-      10: ["RateLimited"],
-      11: ["Rejected", "NotPermitted"],
-      12: ["InvalidMessage"],
-      13: ["ProviderUnavailable"],
-      14: ["AuthenticationFailed"],
-      15: ["Rejected", "InvalidSender"],
-      16: ["InvalidMessage"],
-      17: ["Rejected", "ContentRefused"],
-      18: ["Rejected", "Other"],
-      19: ["Rejected", "NotPermitted"],
-      20: ["InvalidMessage"],
-      21: ["Rejected", "Other"],
-      22: ["InvalidMessage"],
-      23: ["InvalidMessage"],
-      24: ["Rejected", "Other"],
-      25: ["Rejected", "Other"],
-      26: ["Rejected", "Other"],
-      27: ["Rejected", "Other"],
-      28: ["Rejected", "Other"],
-      29: ["Rejected", "NotPermitted"],
-      30: ["Rejected", "Other"],
-      31: ["Rejected", "Other"],
-      32: ["AuthenticationFailed"],
-      33: ["Rejected", "BlockedRecipient"],
-      34: ["InvalidMessage"]
-    }
     for (let code = 1; code <= 34; code++) {
-      const [reason, rejection] = expected[code]!
+      const [reason, rejection] = expectedStatusCodes[code]!
       it.effect(`status ${code} is ${reason}${rejection === undefined ? "" : ` (${rejection})`}`, () =>
         Effect.gen(function*() {
           const error = yield* Effect.flip(send(yield* message(hello)))

@@ -1,5 +1,5 @@
 import { OAuthClientCredentials } from "@switchboard/auth"
-import { type Content, Message, type Phone, Recipient } from "@switchboard/core"
+import { type ChannelError, type Content, Message, type Phone, Recipient } from "@switchboard/core"
 import { MockHttpClient } from "@switchboard/testing"
 import { VonageSmsChannel, VonageSmsClient } from "@switchboard/vonage-sms"
 import * as Effect from "effect/Effect"
@@ -88,3 +88,41 @@ export const send = (m: Message.Message) => Effect.flatMap(VonageSmsChannel.Vona
 
 export const sends = (requests: ReadonlyArray<MockHttpClient.RecordedRequest>) =>
   requests.filter((r) => r.path.endsWith("/sms/json") || r.path.endsWith("/sms/send"))
+
+/** What each Vonage status code must become: the reason, and the rejection cause for `Rejected`. */
+export const expectedStatusCodes: Record<number, readonly [ChannelError.Reason, ChannelError.RejectionCause?]> = {
+  1: ["RateLimited"],
+  2: ["InvalidMessage"],
+  3: ["InvalidMessage"],
+  4: ["AuthenticationFailed"],
+  5: ["ProviderUnavailable"],
+  6: ["Rejected", "InvalidRecipient"],
+  7: ["Rejected", "BlockedRecipient"],
+  8: ["Rejected", "NotPermitted"],
+  9: ["Rejected", "InsufficientCredit"],
+  10: ["RateLimited"],
+  11: ["Rejected", "NotPermitted"],
+  12: ["InvalidMessage"],
+  13: ["ProviderUnavailable"],
+  14: ["AuthenticationFailed"],
+  15: ["Rejected", "InvalidSender"],
+  16: ["InvalidMessage"],
+  17: ["Rejected", "ContentRefused"],
+  18: ["Rejected", "Other"],
+  19: ["Rejected", "NotPermitted"],
+  20: ["InvalidMessage"],
+  21: ["Rejected", "Other"],
+  22: ["InvalidMessage"],
+  23: ["InvalidMessage"],
+  24: ["Rejected", "Other"],
+  25: ["Rejected", "Other"],
+  26: ["Rejected", "Other"],
+  27: ["Rejected", "Other"],
+  28: ["Rejected", "Other"],
+  29: ["Rejected", "NotPermitted"],
+  30: ["Rejected", "Other"],
+  31: ["Rejected", "Other"],
+  32: ["AuthenticationFailed"],
+  33: ["Rejected", "BlockedRecipient"],
+  34: ["InvalidMessage"]
+}
