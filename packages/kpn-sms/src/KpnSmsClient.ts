@@ -465,12 +465,16 @@ const prepare = (
     return { wire: wireRequest(request, messages), recipients }
   })
 
-const encodeError = Schema.encodeSync(ChannelError.ChannelError)
-const decodeError = Schema.decodeSync(ChannelError.ChannelError)
+const encodeError = Schema.encodeEither(ChannelError.ChannelError)
+const decodeError = Schema.decodeUnknownEither(ChannelError.ChannelError)
 
 /** The token endpoint's errors name the auth layer's channel; report them as this channel's. */
-const relabel = (error: ChannelError.ChannelError): ChannelError.ChannelError =>
-  error.channel === channelId ? error : decodeError({ ...encodeError(error), channel: channelId })
+const relabel = (error: ChannelError.ChannelError): ChannelError.ChannelError => {
+  if (error.channel === channelId) return error
+  const encoded = encodeError(error)
+  if (Either.isLeft(encoded)) return error
+  return Either.getOrElse(decodeError({ ...encoded.right, channel: channelId }), () => error)
+}
 
 /**
  * Turns whatever the HTTP layer failed with into a channel error. The bearer middleware may surface the
@@ -562,18 +566,21 @@ export const make = (
         if (options.subAccount !== undefined) {
           request = HttpClientRequest.setHeader(request, "SubAccount", options.subAccount)
         }
-        const response = yield* limiter(http.execute(request)).pipe(
-          Effect.mapError(fromHttpFailure),
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () =>
-              new ChannelError.ProviderUnavailable({
-                channel: channelId,
-                message: `KPN SMS did not answer within ${Duration.format(Duration.decode(timeout))}`
-              })
-          })
+        // the timeout covers the call and reading the answer, not the wait for the rate limiter
+        const { response, text } = yield* limiter(
+          http.execute(request).pipe(
+            Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+            Effect.mapError(fromHttpFailure),
+            Effect.timeoutFail({
+              duration: timeout,
+              onTimeout: () =>
+                new ChannelError.ProviderUnavailable({
+                  channel: channelId,
+                  message: `KPN SMS did not answer within ${Duration.format(Duration.decode(timeout))}`
+                })
+            })
+          )
         )
-        const text = yield* Effect.mapError(response.text, fromHttpFailure)
         const now = yield* Clock.currentTimeMillis
         const meta = yield* observe(response, now)
         const body = parseJson(text)

@@ -372,6 +372,26 @@ describe("KpnSmsClient", () => {
       Effect.provide(clientLayer({ rateLimit: { limit: 2, interval: "1 second", algorithm: "fixed-window" } }))
     ))
 
+  it.effect("the timeout does not count the wait for the rate limiter", () =>
+    Effect.gen(function*() {
+      let n = 0
+      yield* setSmsHandler(() => accepted(`doc-${++n}`))
+      const kpn = yield* KpnSmsClient.KpnSmsClient
+      const send = kpn.send({ messages: [{ to: "0612345678", text: "hi" }] })
+      const fiber = yield* Effect.fork(Effect.all([send, send]))
+      while ((yield* TestClock.sleeps()).length < 1 || (yield* smsRequests).length < 1) {
+        yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      }
+      // the second call waits 10 s for its slot, twice the 5 s timeout, and still succeeds
+      yield* TestClock.adjust("10 seconds")
+      const results = yield* Fiber.join(fiber)
+      assert.deepStrictEqual(results.map((r) => r.documentId), ["doc-1", "doc-2"])
+    }).pipe(
+      Effect.provide(
+        clientLayer({ timeout: "5 seconds", rateLimit: { limit: 1, interval: "10 seconds", algorithm: "fixed-window" } })
+      )
+    ))
+
   it.effect("stamps results with the time of KPN's answer", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.UTC(2026, 0, 1))
