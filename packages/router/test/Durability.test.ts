@@ -1,7 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Status from "@switchboard/core/Status"
 import * as Simulator from "@switchboard/simulator/Simulator"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as fs from "node:fs"
@@ -10,6 +9,7 @@ import * as path from "node:path"
 import * as Route from "../src/Route.js"
 import * as Processes from "./fixtures/processes.js"
 import * as SimulatorSms from "./fixtures/simulatorSms.js"
+import { providerIdAt, sendsAt, until } from "./fixtures/waiting.js"
 
 // Real processes on one SQLite file: a router process is killed with SIGKILL while its messages wait for
 // their delivery receipts; a new process on the same file finishes them when the receipts arrive. Sends
@@ -21,29 +21,6 @@ const tempDir = Effect.acquireRelease(
   Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-durability-"))),
   (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
 )
-
-/** Polls `check` every 100 ms until it holds, for at most `limit`. */
-const until = <E, R>(what: string, check: Effect.Effect<boolean, E, R>, limit: Duration.DurationInput = "30 seconds") =>
-  Effect.gen(function*() {
-    while (!(yield* check)) yield* Effect.sleep("100 millis")
-  }).pipe(Effect.timeoutFail({ duration: limit, onTimeout: () => `timed out waiting until ${what}` }), Effect.orDie)
-
-/** The simulator's request bodies that carried a message id as client reference: the sends. */
-export const sendsAt = (simulator: Simulator.Service, messageId: string) =>
-  Effect.map(
-    simulator.requests,
-    (requests) =>
-      requests.filter((r) => r.path === "/sms/json" && new URLSearchParams(r.body).get("client-ref") === messageId)
-        .length
-  )
-
-/** The provider id the simulator gave a message (its text names the message id). */
-export const providerIdAt = (simulator: Simulator.Service, messageId: string) =>
-  Effect.map(simulator.messages, (messages) => {
-    const sent = messages.find((m) => m.text === `Your code for ${messageId}`)
-    if (sent === undefined) throw new Error(`the simulator has no message for ${messageId}`)
-    return sent.id
-  })
 
 describe("durability (SQLite, real processes)", () => {
   it.live("kill -9 while waiting for receipts; a restarted process completes them without sending again", () =>
