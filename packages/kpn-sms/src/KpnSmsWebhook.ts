@@ -28,18 +28,17 @@
  * ```ts
  * import { KpnSmsWebhook } from "@switchboard/kpn-sms"
  * import { Webhook } from "@switchboard/core"
- * import { Effect, Redacted } from "effect"
+ * import { Config, Effect } from "effect"
  *
  * const handle = (request: Webhook.Request) =>
- *   KpnSmsWebhook.parse(request, { secret: Redacted.make(process.env.KPN_WEBHOOK_SECRET ?? "") }).pipe(
- *     Effect.tap((events) =>
- *       Effect.forEach(events, (event) =>
- *         event._tag === "StatusUpdate"
- *           ? Effect.log(`${event.providerMessageId} is ${event.state}`)
- *           : Effect.log(`${event.from} wrote: ${event.content._tag === "Text" ? event.content.text : "…"}`)
- *       )
- *     )
- *   )
+ *   Effect.gen(function*() {
+ *     const secret = yield* Config.redacted("KPN_WEBHOOK_SECRET")
+ *     const events = yield* KpnSmsWebhook.parse(request, { secret })
+ *     for (const event of events) {
+ *       if (event._tag === "StatusUpdate") yield* Effect.log(`${event.providerMessageId} is ${event.state}`)
+ *       else yield* Effect.log(`${event.from} wrote: ${event.content._tag === "Text" ? event.content.text : "…"}`)
+ *     }
+ *   })
  * ```
  *
  * @since 0.1.0
@@ -199,8 +198,12 @@ const isRecord = (u: unknown): u is Record<string, unknown> =>
 const verify = (request: Webhook.Request, options: Options): Effect.Effect<void, Webhook.WebhookError> =>
   Effect.suspend(() => {
     const keyId = Webhook.header(request, KpnWebhookSignature.keyIdHeader)
-    const secrets: Record<string, Redacted.Redacted<string>> = { ...options.secrets }
-    if (options.secret !== undefined) {
+    // an empty secret would let anyone sign: it counts as no secret at all
+    const secrets: Record<string, Redacted.Redacted<string>> = {}
+    for (const [id, value] of Object.entries(options.secrets ?? {})) {
+      if (Redacted.value(value).length > 0) secrets[id] = value
+    }
+    if (options.secret !== undefined && Redacted.value(options.secret).length > 0) {
       // the single secret stands for whatever key id the request names
       const id = keyId ?? "default"
       if (!Object.prototype.hasOwnProperty.call(secrets, id)) secrets[id] = options.secret
@@ -416,6 +419,9 @@ export const config: Config.Config<Options> = Config.all({
       return Either.left(
         ConfigError.InvalidData(["KPN_WEBHOOK_SECRETS"], "KPN_WEBHOOK_SECRETS must be keyId=secret pairs separated by commas")
       )
+    }
+    if (Option.isSome(c.secret) && Redacted.value(c.secret.value).length === 0) {
+      return Either.left(ConfigError.InvalidData(["KPN_WEBHOOK_SECRET"], "KPN_WEBHOOK_SECRET is empty"))
     }
     const anySecret = Option.isSome(c.secret) || Option.isSome(secrets)
     if (!anySecret && c.verify) {

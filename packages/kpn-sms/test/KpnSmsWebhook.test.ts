@@ -200,6 +200,16 @@ describe("KpnSmsWebhook", () => {
         )
       }))
 
+    it.effect("an empty secret counts as none: a request signed with the empty key is refused", () =>
+      Effect.gen(function*() {
+        const empty = Redacted.make("")
+        const forged = yield* signed(dlr(), { secret: empty })
+        yield* refused(forged, { secret: empty })
+        yield* refused(forged, { secrets: { [keyId]: empty } })
+        // exactly as if no secret were configured
+        assert.strictEqual((yield* KpnSmsWebhook.parse(post(dlr()), { secret: empty, verification: "disabled" })).length, 1)
+      }))
+
     it.effect("refuses everything when no secret is configured, unless verification is disabled", () =>
       Effect.gen(function*() {
         const error = yield* refused(yield* signed(dlr()), {})
@@ -309,6 +319,7 @@ describe("KpnSmsWebhook", () => {
         const rotation = yield* load({ KPN_WEBHOOK_SECRETS: "wk_a=s1, wk_b=s2" })
         assert.deepStrictEqual(Object.keys(rotation.secrets!), ["wk_a", "wk_b"])
         assert.strictEqual(Redacted.value(rotation.secrets!.wk_b!), "s2")
+        assert.include(String(yield* Effect.flip(load({ KPN_WEBHOOK_SECRET: "" }))), "KPN_WEBHOOK_SECRET")
         const bad = yield* Effect.flip(load({ KPN_WEBHOOK_SECRETS: "no-equals-sign" }))
         assert.include(String(bad), "KPN_WEBHOOK_SECRETS")
         assert.notInclude(String(bad), "no-equals-sign")
