@@ -179,6 +179,15 @@ export const Rule = Schema.Struct({
 export type Rule = typeof Rule.Type
 
 /**
+ * A secret: a string in the JSON form, `Redacted` once decoded, so it never shows in logs, errors or the
+ * admin API's view of the scenario.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Secret = Schema.Redacted(Schema.String)
+
+/**
  * Vonage request-signing algorithms (`md5hash` is the salted MD5 hash; the others are HMACs).
  *
  * @since 0.1.0
@@ -203,13 +212,13 @@ export const SignatureMethod = Schema.Literal("md5hash", "md5", "sha1", "sha256"
 export const Credentials = Schema.Struct({
   vonage: Schema.optional(Schema.Struct({
     apiKey: Schema.String,
-    apiSecret: Schema.optional(Schema.String),
-    signatureSecret: Schema.optional(Schema.String),
+    apiSecret: Schema.optional(Secret),
+    signatureSecret: Schema.optional(Secret),
     signatureMethod: Schema.optional(SignatureMethod)
   })),
   kpn: Schema.optional(Schema.Struct({
     clientId: Schema.String,
-    clientSecret: Schema.String
+    clientSecret: Secret
   })),
   application: Schema.optional(Schema.Struct({
     applicationId: Schema.optional(Schema.String),
@@ -248,13 +257,13 @@ export const Webhooks = Schema.Struct({
     deliveryReceiptUrl: Schema.optional(Schema.String),
     inboundUrl: Schema.optional(Schema.String),
     method: Schema.optional(CallbackMethod),
-    signatureSecret: Schema.optional(Schema.String),
+    signatureSecret: Schema.optional(Secret),
     signatureMethod: Schema.optional(SignatureMethod)
   })),
   messages: Schema.optional(Schema.Struct({
     statusUrl: Schema.optional(Schema.String),
     inboundUrl: Schema.optional(Schema.String),
-    signatureSecret: Schema.optional(Schema.String)
+    signatureSecret: Schema.optional(Secret)
   })),
   kpnMessages: Schema.optional(Schema.Struct({
     statusUrl: Schema.optional(Schema.String),
@@ -262,7 +271,7 @@ export const Webhooks = Schema.Struct({
   })),
   kpnSms: Schema.optional(Schema.Struct({
     inboundUrl: Schema.optional(Schema.String),
-    signingKey: Schema.optional(Schema.Struct({ keyId: Schema.String, secret: Schema.String }))
+    signingKey: Schema.optional(Schema.Struct({ keyId: Schema.String, secret: Secret }))
   }))
 })
 

@@ -267,11 +267,17 @@ export const make = (
       messages: Effect.sync(() => [...state.messages]),
       counters: Effect.sync(() => state.counters()),
       scenario: Effect.sync(() => state.scenario),
-      loadScenario: (input) => Effect.flatMap(Scenario.decode(input), (decoded) => Effect.sync(() => state.load(decoded))),
-      reset: Effect.sync(() => state.reset()),
-      inbound: (message) => Inbound.inject(state, dispatcher, message),
-      drain: dispatcher.drain,
-      expireTokens: Effect.sync(() => state.expireTokens())
+      loadScenario: (input) =>
+        Effect.flatMap(Scenario.decode(input), (decoded) => Effect.sync(() => state.load(decoded))).pipe(
+          Effect.withSpan("Simulator.loadScenario")
+        ),
+      reset: Effect.sync(() => state.reset()).pipe(Effect.withSpan("Simulator.reset")),
+      inbound: (message) =>
+        Inbound.inject(state, dispatcher, message).pipe(
+          Effect.withSpan("Simulator.inbound", { attributes: { api: message.api } })
+        ),
+      drain: dispatcher.drain.pipe(Effect.withSpan("Simulator.drain")),
+      expireTokens: Effect.sync(() => state.expireTokens()).pipe(Effect.withSpan("Simulator.expireTokens"))
     }
     yield* server.serve(makeApp(state, dispatcher, service))
     return service

@@ -8,6 +8,13 @@
  *
  * Prints the base URL on standard output once it listens, and stops cleanly on SIGINT and SIGTERM.
  *
+ * @example
+ * ```sh
+ * switchboard-simulator --port 0 --scenario scenario.json
+ * # http://127.0.0.1:39417
+ * curl -s http://127.0.0.1:39417/_admin/health
+ * ```
+ *
  * @since 0.1.0
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"

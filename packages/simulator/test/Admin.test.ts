@@ -88,6 +88,14 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
         assert.strictEqual((yield* admin(simulator, "/counters")).json.tokensIssued, 0)
         assert.strictEqual((yield* admin(simulator, "/scenario")).json.rules.length, 1)
         assert.strictEqual((yield* admin(simulator, "/unknown")).status, 404)
+
+        yield* admin(simulator, "/scenario", put({
+          credentials: { vonage: { apiKey: "abcd1234", apiSecret: "hidden-api-secret" }, kpn: { clientId: "c", clientSecret: "hidden-client-secret" } },
+          webhooks: { messages: { signatureSecret: "hidden-signature-secret" } }
+        }))
+        const shown = (yield* admin(simulator, "/scenario")).text
+        assert.include(shown, "abcd1234")
+        assert.notInclude(shown, "hidden-")
       }))
 
     it.scoped("injects a multi-part inbound SMS out of order, signed, as Vonage sends it", () =>

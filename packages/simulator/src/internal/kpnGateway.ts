@@ -6,6 +6,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Http from "./http.js"
 import type { State } from "./state.js"
 import * as Wire from "./wire.js"
@@ -37,7 +38,7 @@ export const token = (state: State, incoming: Http.Incoming): Effect.Effect<Http
     if (required !== undefined && clientId !== required.clientId) {
       return oauthError(401, "invalid_client", "ClientId is Invalid")
     }
-    if (clientSecret === null || clientSecret.trim() === "" || (required !== undefined && clientSecret !== required.clientSecret)) {
+    if (clientSecret === null || clientSecret.trim() === "" || (required !== undefined && clientSecret !== Redacted.value(required.clientSecret))) {
       return oauthError(401, "invalid_client", "Client credentials are invalid")
     }
     const now = yield* Clock.currentTimeMillis

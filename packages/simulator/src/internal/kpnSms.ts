@@ -10,7 +10,6 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Redacted from "effect/Redacted"
 import type * as Scenario from "../Scenario.js"
 import type { Callback, Dispatcher } from "./callbacks.js"
 import { jsonPost } from "./callbacks.js"
@@ -66,7 +65,7 @@ export const signedHeaders = (state: State, body: string): Effect.Effect<Record<
   const key = state.scenario.webhooks?.kpnSms?.signingKey
   if (key === undefined) return Effect.succeed({})
   return Effect.map(
-    KpnWebhookSignature.sign({ body, secret: Redacted.make(key.secret), keyId: key.keyId }),
+    KpnWebhookSignature.sign({ body, secret: key.secret, keyId: key.keyId }),
     (headers) => ({ ...headers, [KpnWebhookSignature.attemptHeader]: "1" })
   )
 }

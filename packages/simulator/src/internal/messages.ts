@@ -154,7 +154,7 @@ const authenticateV1 = (state: State, incoming: Http.Incoming): Effect.Effect<Ht
     const auth = Http.authorization(incoming)
     if (auth._tag === "Basic") {
       const required = state.scenario.credentials?.vonage
-      if (required !== undefined && (auth.user !== required.apiKey || (required.apiSecret !== undefined && auth.password !== required.apiSecret))) {
+      if (required !== undefined && (auth.user !== required.apiKey || (required.apiSecret !== undefined && auth.password !== Redacted.value(required.apiSecret)))) {
         return unauthorized()
       }
       return undefined
@@ -181,7 +181,7 @@ const webhookHeaders = (state: State, body: string): Effect.Effect<Record<string
   return Effect.map(
     MessagesWebhookJwt.sign({
       body,
-      secret: Redacted.make(secret),
+      secret,
       ...(applicationId === undefined ? {} : { applicationId })
     }),
     (jwt) => ({ authorization: `Bearer ${jwt}` })

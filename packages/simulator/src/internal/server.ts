@@ -189,7 +189,11 @@ export const makeApp = (state: State, dispatcher: Dispatcher, service: Service) 
     }
     state.requests.push(recorded)
     state.countRequest(recorded.api)
-    const reply = route === undefined ? notFound(incoming) : yield* route.handle(incoming)
+    const reply = route === undefined
+      ? notFound(incoming)
+      : yield* route.handle(incoming).pipe(
+        Effect.withSpan("Simulator.request", { attributes: { api: route.api, path: incoming.path } })
+      )
     switch (reply._tag) {
       case "Respond":
         recorded.status = reply.status

@@ -59,7 +59,7 @@ const authenticate = (state: State, incoming: Http.Incoming, params: Record<stri
     const required = state.scenario.credentials?.vonage
     const auth = Http.authorization(incoming)
     if (auth._tag === "Basic") {
-      if (required !== undefined && (auth.user !== required.apiKey || (required.apiSecret !== undefined && auth.password !== required.apiSecret))) {
+      if (required !== undefined && (auth.user !== required.apiKey || (required.apiSecret !== undefined && auth.password !== Redacted.value(required.apiSecret)))) {
         return Either.left(failure(4))
       }
       return Either.right(auth.user)
@@ -77,7 +77,7 @@ const authenticate = (state: State, incoming: Http.Incoming, params: Record<stri
       const methods = required?.signatureMethod === undefined ? VonageSignature.algorithms : [required.signatureMethod]
       for (const algorithm of methods) {
         const verified = yield* Effect.either(
-          VonageSignature.verify({ params, secret: Redacted.make(secret), algorithm })
+          VonageSignature.verify({ params, secret, algorithm })
         )
         if (Either.isRight(verified)) return Either.right(apiKey)
       }
@@ -85,7 +85,7 @@ const authenticate = (state: State, incoming: Http.Incoming, params: Record<stri
     }
     const apiSecret = params["api_secret"]
     if (!nonEmpty(apiSecret)) return Either.left(failure(2, "Missing api_secret"))
-    if (required !== undefined && (apiKey !== required.apiKey || (required.apiSecret !== undefined && apiSecret !== required.apiSecret))) {
+    if (required !== undefined && (apiKey !== required.apiKey || (required.apiSecret !== undefined && apiSecret !== Redacted.value(required.apiSecret)))) {
       return Either.left(failure(4))
     }
     return Either.right(apiKey)
@@ -158,7 +158,7 @@ export const signParams = (
   if (config?.signatureSecret === undefined) return Effect.succeed(params)
   return VonageSignature.sign({
     params: { ...params, nonce: crypto.randomUUID() },
-    secret: Redacted.make(config.signatureSecret),
+    secret: config.signatureSecret,
     algorithm: config.signatureMethod ?? "md5hash"
   })
 }
