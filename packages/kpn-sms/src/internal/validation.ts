@@ -23,7 +23,9 @@ export const maxRecipientsPerCall = 200
 export const recipient = (
   input: string
 ): Either.Either<Phone.E164, ChannelError.InvalidMessage | ChannelError.Unaddressable> =>
-  Either.flatMap(
+  // E.164 that already meets KPN's rule (what the channel passes) is taken as it is, so the channel's
+  // `validate` and its `send` always agree
+  Phone.isDutchMobile(input) ? Either.right(input as Phone.E164) : Either.flatMap(
     Either.mapLeft(Phone.parseEither(input, "NL"), (error) =>
       new ChannelError.InvalidMessage({
         channel,
