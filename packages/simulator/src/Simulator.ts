@@ -253,7 +253,8 @@ export const make = (
     const state = new State(scenario, Scenario.compilePattern)
     const dispatcher = yield* Callbacks.make(state)
     const host = options.host ?? "127.0.0.1"
-    const server = yield* NodeHttpServer.make(() => NodeHttp.createServer(), { port: options.port ?? 0, host }).pipe(
+    const nodeServer = NodeHttp.createServer()
+    const server = yield* NodeHttpServer.make(() => nodeServer, { port: options.port ?? 0, host }).pipe(
       Effect.mapError((error) => new StartError({ message: `the simulator could not listen on ${host}:${options.port ?? 0}: ${String(error.cause ?? error)}` }))
     )
     const address = server.address
@@ -280,6 +281,8 @@ export const make = (
       expireTokens: Effect.sync(() => state.expireTokens()).pipe(Effect.withSpan("Simulator.expireTokens"))
     }
     yield* server.serve(makeApp(state, dispatcher, service))
+    // Requests held open (`never-answer`) must not keep the server from closing.
+    yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.closeAllConnections()))
     return service
   })
 

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as ChildProcess from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -63,10 +64,23 @@ describe("CLI (pnpm simulator)", () => {
       assert.strictEqual(yield* stop(running.child, "SIGTERM"), 0)
     }))
 
-  it.live("stops cleanly on SIGINT", () =>
+  it.live("stops cleanly on SIGINT, even with a request held open by never-answer", () =>
     Effect.gen(function*() {
       const running = yield* launch(["--port", "0"])
+      const loaded = yield* Http.call(`${running.baseUrl}/_admin/scenario`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ default: { type: "never-answer" } })
+      })
+      assert.strictEqual(loaded.status, 204)
+      const pending = yield* Effect.fork(Http.postJson(`${running.baseUrl}/v1/messages`, {}, {}))
+      while ((yield* Http.call(`${running.baseUrl}/_admin/requests`)).json.length === 0) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
+      }
       assert.strictEqual(yield* stop(running.child, "SIGINT"), 0)
+      // The held request ends with the server (an error answer or a closed connection), never hangs.
+      const exit = yield* Fiber.await(pending)
+      if (exit._tag === "Success") assert.isAtLeast(exit.value.status, 500)
     }))
 
   it.live("refuses an invalid scenario with a message and exit code 1", () =>
