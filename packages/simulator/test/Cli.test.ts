@@ -73,8 +73,14 @@ describe("CLI (pnpm simulator)", () => {
         body: JSON.stringify({ default: { type: "never-answer" } })
       })
       assert.strictEqual(loaded.status, 204)
-      const pending = yield* Effect.fork(Http.postJson(`${running.baseUrl}/v1/messages`, {}, {}))
-      while ((yield* Http.call(`${running.baseUrl}/_admin/requests`)).json.length === 0) {
+      const pending = yield* Effect.fork(Http.postJson(`${running.baseUrl}/v1/messages`, {
+        message_type: "text",
+        channel: "sms",
+        to: "447700900000",
+        from: "Acme",
+        text: "held"
+      }, { authorization: Http.basic("abcd1234", "secret") }))
+      while ((yield* Http.call(`${running.baseUrl}/_admin/requests`)).json[0]?.outcome !== "unanswered") {
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
       }
       assert.strictEqual(yield* stop(running.child, "SIGINT"), 0)
