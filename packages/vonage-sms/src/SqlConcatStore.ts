@@ -166,12 +166,13 @@ export const make = (options?: Options): Effect.Effect<Service, never, SqlClient
   })
 
 /**
- * Runs the migrations, then provides the store.
+ * Runs the migrations, then provides the store. A migration that fails is a `ConcatStoreError`.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (
-  options?: Options
-): Layer.Layer<ConcatStore, Migrator.MigrationError | SqlError, SqlClient.SqlClient> =>
-  Layer.effect(ConcatStore, Effect.zipRight(migrate, make(options)))
+export const layer = (options?: Options): Layer.Layer<ConcatStore, ConcatStoreError, SqlClient.SqlClient> =>
+  Layer.effect(
+    ConcatStore,
+    Effect.zipRight(Effect.mapError(migrate, storeError("run its migrations")), make(options))
+  )

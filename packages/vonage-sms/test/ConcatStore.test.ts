@@ -1,6 +1,6 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { LibsqlClient } from "@effect/sql-libsql"
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import { ConcatStore } from "@switchboard/vonage-sms"
 import * as SqlConcatStore from "@switchboard/vonage-sms/SqlConcatStore"
 import * as DateTime from "effect/DateTime"
@@ -124,6 +124,7 @@ const suite = (name: string, store: () => Layer.Layer<ConcatStore.ConcatStore, u
 suite("ConcatStore.layerMemory", () => ConcatStore.layerMemory({ ttl: "1 minute" }))
 
 const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "vonage-sms-concat-"))
+afterAll(() => fs.rmSync(tempDir, { recursive: true, force: true }))
 let databases = 0
 
 suite("SqlConcatStore.layer (libsql)", () =>
