@@ -1,11 +1,14 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { VonageSignature } from "@switchboard/auth"
+import { Sms } from "@switchboard/core"
 import { Simulator } from "@switchboard/simulator"
 import * as Effect from "effect/Effect"
+import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import * as Http from "./support/http.js"
 import * as Listener from "./support/listener.js"
 import * as OpenApi from "./support/openapi.js"
+import { setup } from "./support/simulator.js"
 
 const smsSpec = OpenApi.load("vonage-sms.mock.yml")
 
@@ -136,6 +139,35 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
         assert.include(noUrl.json.message, "kpnSms.inboundUrl")
         const malformed = yield* admin(simulator, "/inbound", post({ api: "fax", from: "1", to: "2", text: "x" }))
         assert.strictEqual(malformed.status, 400)
+      }))
+
+    it.scoped("any text in any part order: inbound parts reassemble to the text; outbound parts match Sms.countSegments", () =>
+      Effect.gen(function*() {
+        const listener = yield* Listener.make()
+        const simulator = yield* setup({ webhooks: { vonageSms: { inboundUrl: `${listener.url}/in` } } })
+        const characters = ["a", "Z", " ", "0", ".", "\n", "é", "€", "{", "^", "😀", "ж", "中"]
+        const samples = FastCheck.sample(
+          FastCheck.tuple(
+            FastCheck.array(FastCheck.constantFrom(...characters), { minLength: 1, maxLength: 450 }).map((cs) => cs.join("")),
+            FastCheck.array(FastCheck.nat(), { minLength: 12, maxLength: 12 })
+          ),
+          { numRuns: 12, seed: 20260131 }
+        )
+        for (const [text, keys] of samples) {
+          const total = Sms.segments(text).length
+          const order = Array.from({ length: total }, (_, i) => i + 1).sort((a, b) => (keys[a % 12]! - keys[b % 12]!) || a - b)
+          yield* simulator.inbound({ api: "vonage-sms", from: "447700900001", to: "447700900000", text, order })
+          const parts = (yield* listener.takeN(total)).map((r) => JSON.parse(r.body))
+          if (total > 1) {
+            assert.deepStrictEqual(parts.map((p) => Number(p["concat-part"])), order)
+            parts.sort((a, b) => Number(a["concat-part"]) - Number(b["concat-part"]))
+          }
+          assert.strictEqual(parts.map((p) => p.text).join(""), text)
+          const answer = yield* Http.postJson(`${simulator.baseUrl}/sms/json`, { from: "Acme", to: "447700900000", text }, {
+            authorization: Http.basic("abcd1234", "secret")
+          })
+          assert.strictEqual(answer.json["message-count"], String(Sms.countSegments(text)))
+        }
       }))
 
     it.scoped("sends inbound SMS to the URL registered through KPN's /register, as a GET when configured", () =>

@@ -8,6 +8,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Http from "./support/http.js"
 import * as Listener from "./support/listener.js"
+import { setup } from "./support/simulator.js"
 import * as OpenApi from "./support/openapi.js"
 
 const fixture = (name: string) =>
@@ -17,13 +18,6 @@ const mock = OpenApi.load("kpn.mock.yml")
 const official = OpenApi.load("kpn-sms-openapi.yml")
 const inboundSpec = OpenApi.load("kpn-sms-inbound-openapi.yml")
 
-const setup = (scenario: unknown = {}) =>
-  Effect.gen(function*() {
-    const simulator = yield* Simulator.Simulator
-    yield* simulator.reset
-    yield* simulator.loadScenario(scenario)
-    return simulator
-  })
 
 const tokenPath = "/oauth/client_credential/accesstoken?grant_type=client_credentials"
 

@@ -7,6 +7,7 @@ import * as Redacted from "effect/Redacted"
 import * as crypto from "node:crypto"
 import * as Http from "./support/http.js"
 import * as Listener from "./support/listener.js"
+import { setup } from "./support/simulator.js"
 import * as OpenApi from "./support/openapi.js"
 
 const v1 = Effect.map(OpenApi.load("vonage-messages-v1.mock.yml"), OpenApi.fixReadStatus)
@@ -18,13 +19,6 @@ const keys = crypto.generateKeyPairSync("rsa", {
   privateKeyEncoding: { type: "pkcs8", format: "pem" }
 })
 
-const setup = (scenario: unknown = {}) =>
-  Effect.gen(function*() {
-    const simulator = yield* Simulator.Simulator
-    yield* simulator.reset
-    yield* simulator.loadScenario(scenario)
-    return simulator
-  })
 
 const statusCallback = (doc: Record<string, any>) =>
   doc["paths"]["/v1/messages"]["post"]["callbacks"]["message-status"]["{$request.body#/callback}"]["post"]

@@ -9,17 +9,11 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Http from "./support/http.js"
 import * as Listener from "./support/listener.js"
+import { setup } from "./support/simulator.js"
 import * as OpenApi from "./support/openapi.js"
 
 const auth = { authorization: Http.basic("abcd1234", "secret") }
 
-const setup = (scenario: unknown) =>
-  Effect.gen(function*() {
-    const simulator = yield* Simulator.Simulator
-    yield* simulator.reset
-    yield* simulator.loadScenario(scenario)
-    return simulator
-  })
 
 const sms = (simulator: Simulator.Service, to: string, extra: Record<string, unknown> = {}) =>
   Http.postJson(`${simulator.baseUrl}/sms/json`, { from: "Acme", to, text: "Hello", ...extra }, auth)

@@ -6,18 +6,12 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Http from "./support/http.js"
 import * as Listener from "./support/listener.js"
+import { setup } from "./support/simulator.js"
 import * as OpenApi from "./support/openapi.js"
 
 const spec = OpenApi.load("vonage-sms.mock.yml")
 const kpnSpec = OpenApi.load("kpn-vonage-sms-openapi.yml")
 
-const setup = (scenario: unknown = {}) =>
-  Effect.gen(function*() {
-    const simulator = yield* Simulator.Simulator
-    yield* simulator.reset
-    yield* simulator.loadScenario(scenario)
-    return simulator
-  })
 
 layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
   describe("POST /sms/json", () => {
