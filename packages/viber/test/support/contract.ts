@@ -63,6 +63,8 @@ export const layer = <R = never>(
     )
     const server = yield* NodeHttpServer.make(() => NodeHttp.createServer(), { port: 0, host: "127.0.0.1" })
     yield* server.serve(router)
+    // finalizers run last-first: every scheduled webhook has reached the receiver before it stops
+    yield* Effect.addFinalizer(() => simulator.drain)
     const address = server.address
     const receiver = `http://127.0.0.1:${address._tag === "TcpAddress" ? address.port : 0}`
     yield* simulator.loadScenario({
