@@ -181,6 +181,39 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
       }))
   })
 
+  describe("other v1 endpoints", () => {
+    it.scoped("accepts any well-formed application JWT by default; PATCH marks a known message read; the v1 shape through KPN", () =>
+      Effect.gen(function*() {
+        const simulator = yield* setup()
+        const client = new Messages({ applicationId: "app-1", privateKey: keys.privateKey }, { apiHost: simulator.baseUrl })
+        const sent = yield* Effect.promise(() =>
+          client.send(new WhatsAppText({ to: "447700900000", from: "447700900001", text: "any key will do" }))
+        )
+        assert.isString(sent.messageUUID)
+        const patched = yield* Http.call(`${simulator.baseUrl}/v1/messages/${sent.messageUUID}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json", authorization: Http.basic("abcd1234", "x") },
+          body: JSON.stringify({ status: "read" })
+        })
+        assert.strictEqual(patched.status, 200)
+        const unknown = yield* Http.call(`${simulator.baseUrl}/v1/messages/nope`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json", authorization: Http.basic("abcd1234", "x") },
+          body: JSON.stringify({ status: "read" })
+        })
+        assert.strictEqual(unknown.status, 404)
+
+        const body = { message_type: "text", channel: "sms", to: "31612345678", from: "KPN", text: "v1 via KPN" }
+        const viaKpn = `${simulator.baseUrl}/communication/nexmo/messages`
+        assert.strictEqual((yield* Http.postJson(viaKpn, body, { authorization: Http.basic("abcd1234", "x") })).status, 401)
+        const token = yield* Http.kpnToken(simulator.baseUrl)
+        const accepted = yield* Http.postJson(viaKpn, body, { authorization: `Bearer ${token}`, applicationid: "app-1" })
+        assert.strictEqual(accepted.status, 202)
+        assert.isString(accepted.headers.get("quota-used"))
+        assert.deepStrictEqual((yield* simulator.messages).map((m) => m.api), ["messages", "kpn-messages"])
+      }))
+  })
+
   describe("POST /communication/nexmo/v0.1/messages (KPN gateway)", () => {
     it.scoped("accepts the v0.1 shape with a KPN bearer token and sends v0.1 statuses", () =>
       Effect.gen(function*() {
