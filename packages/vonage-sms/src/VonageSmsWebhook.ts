@@ -14,7 +14,8 @@
  *   last one arrives, whatever the order; copies are ignored. Sets still incomplete after the store's TTL
  *   come out of `sweep` / `incomplete` with `incomplete: true`.
  * - With a `signature` configured, every request must carry a valid `sig` (and a fresh `timestamp`) over
- *   all its parameters: unsigned, forged, stale and malformed requests fail with `Unauthorized` (401).
+ *   all its parameters: unsigned, forged, stale and malformed requests fail with `Unauthorized` (401). Numbers
+ *   and booleans in a JSON body are checked in their string form, as Vonage's SDKs do.
  *
  * Garbage never crashes the parser: anything it cannot read is a `Malformed` (400) `WebhookError`.
  *
@@ -457,6 +458,25 @@ export const params = (request: Webhook.Request): Effect.Effect<Record<string, u
   })
 
 /**
+ * JSON bodies may carry numbers and booleans where Vonage signed their text (`"timestamp": 1582650446`): they
+ * are verified in their string form, as Vonage's SDKs do. Objects, arrays and `null` stay as they are, so
+ * verification refuses them.
+ */
+const scalarsAsStrings = (params: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(params)) {
+    const value = params[key]
+    Object.defineProperty(out, key, {
+      value: (typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean" ? String(value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true
+    })
+  }
+  return out
+}
+
+/**
  * Verifies (when a signature is configured) and parses one webhook request into events: one
  * `StatusUpdate` for a delivery receipt; one `InboundMessage` for an inbound SMS, or none for a part of a
  * concatenated message that is still waiting for others.
@@ -478,7 +498,7 @@ export const parse = (
     const all = yield* params(request)
     if (options?.signature !== undefined) {
       yield* VonageSignature.verify({
-        params: all,
+        params: scalarsAsStrings(all),
         secret: options.signature.secret,
         algorithm: options.signature.algorithm,
         toleranceSeconds: options.signature.toleranceSeconds

@@ -302,7 +302,8 @@ describe("VonageSmsWebhook", () => {
           getRequest(forged),
           jsonRequest({ ...signed, text: "Hello w0rld" }),
           formRequest({ ...signed, sig: "not-hex" }),
-          jsonRequest({ ...signed, timestamp: Number(signed["timestamp"]) })
+          jsonRequest({ ...signed, keyword: { nested: "HELLO" } }),
+          jsonRequest({ ...signed, timestamp: Number(signed["timestamp"]) + 1 })
         ]
         for (const request of cases) {
           const error = yield* Effect.flip(parse(request, { signature }))
@@ -315,6 +316,16 @@ describe("VonageSmsWebhook", () => {
           onlyInbound(yield* parse(getRequest(signed), { signature: { ...signature, toleranceSeconds: 3600 } })).from,
           "447700900001"
         )
+      }))
+
+    it.effect("numbers in a signed JSON body are checked in their string form", () =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(1_582_650_446_000)
+        const signed = yield* VonageSignature.sign({ params: dlr, secret, algorithm: "sha1" })
+        const body = { ...signed, timestamp: Number(signed["timestamp"]) }
+        assert.strictEqual(body.timestamp, 1582650446)
+        const update = onlyStatus(yield* parse(jsonRequest(body), { signature: { secret, algorithm: "sha1" } }))
+        assert.strictEqual(update.state, "delivered")
       }))
 
     it.effect("without a configured secret, a sig in the request is not checked", () =>
