@@ -1,0 +1,167 @@
+/**
+ * The gateway's own configuration, read from the environment with `Config` (the adapters read theirs —
+ * credentials, senders, base URLs — through their own `layerConfig`, see the README's table).
+ *
+ * @example
+ * ```ts
+ * import { AppConfig } from "@switchboard/sample/AppConfig"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const config = yield* AppConfig.config
+ *   return `listening on ${config.port}, providers: ${config.providers}`
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+/**
+ * The app's folder (where `routes.json`, `scenario.json` and `static/` live).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const appDir: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunnerAddress {
+  readonly host: string
+  readonly port: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface AppConfig {
+  /** `PORT`: the HTTP port (default 3000; 0 picks a free one). */
+  readonly port: number
+  /** `HOST`: the interface to listen on (default `127.0.0.1`; `0.0.0.0` in a container). */
+  readonly host: string
+  /** `SWITCHBOARD_PUBLIC_URL`: where providers reach this app's webhooks (default `http://<host>:<port>`). */
+  readonly publicUrl: Option.Option<string>
+  /** `SWITCHBOARD_PROVIDERS`: `simulator` (default) or `live`. */
+  readonly providers: "simulator" | "live"
+  /** `SWITCHBOARD_DATA_DIR`: where the SQLite database lives (default `./.switchboard`). */
+  readonly dataDir: string
+  /** `DATABASE_URL`: a `postgres://…` URL switches storage to PostgreSQL. */
+  readonly databaseUrl: Option.Option<Redacted.Redacted>
+  /** `SWITCHBOARD_RUNNER_ADDRESS`: `host:port` other runners reach this one at (with `DATABASE_URL`). */
+  readonly runnerAddress: Option.Option<RunnerAddress>
+  /** `SWITCHBOARD_RUNNER_LISTEN`: `host:port` to listen on for runners, when it differs. */
+  readonly runnerListen: Option.Option<RunnerAddress>
+  /** `SWITCHBOARD_ROUTES`: the routes file (default the app's `routes.json`). */
+  readonly routesFile: string
+  /** `SWITCHBOARD_DEFAULT_ROUTE`: the route a message without one takes (default `default`). */
+  readonly defaultRoute: string
+  /** `SWITCHBOARD_MAX_BODY_BYTES`: the largest request body accepted (default 65536). */
+  readonly maxBodyBytes: number
+  /** `SWITCHBOARD_SIMULATOR_PORT`: the embedded simulator's port (default 0, a free one). */
+  readonly simulatorPort: number
+  /** `SWITCHBOARD_SIMULATOR_SCENARIO`: the embedded simulator's scenario file (default the app's `scenario.json`). */
+  readonly simulatorScenario: string
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: export traces and metrics over OTLP/HTTP there. */
+  readonly otlpEndpoint: Option.Option<string>
+  /** `OTEL_SERVICE_NAME`: the service name in traces (default `switchboard`). */
+  readonly serviceName: string
+}
+
+const address = (name: string): Config.Config<RunnerAddress> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((value) => {
+      const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value.trim())
+      const port = match === null ? NaN : Number(match[2])
+      return match !== null && port > 0 && port < 65536
+        ? Either.right({ host: match[1]!, port })
+        : Either.left(ConfigError.InvalidData([name], `${name} must be host:port, such as 10.0.0.5:34431`))
+    })
+  )
+
+const url = (name: string): Config.Config<string> =>
+  Config.string(name).pipe(
+    Config.validate({
+      message: `${name} must be an absolute http(s) URL`,
+      validation: (value) => /^https?:\/\/\S+$/i.test(value.trim())
+    }),
+    Config.map((value) => value.trim().replace(/\/+$/, ""))
+  )
+
+/**
+ * The configuration, from the current `ConfigProvider` (the environment).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config: Config.Config<AppConfig> = Config.all({
+  port: Config.port("PORT").pipe(Config.withDefault(3000)),
+  host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
+  publicUrl: Config.option(url("SWITCHBOARD_PUBLIC_URL")),
+  providers: Config.literal("simulator", "live")("SWITCHBOARD_PROVIDERS").pipe(Config.withDefault("simulator" as const)),
+  dataDir: Config.string("SWITCHBOARD_DATA_DIR").pipe(Config.withDefault(".switchboard")),
+  databaseUrl: Config.option(
+    Config.redacted("DATABASE_URL").pipe(
+      Config.validate({
+        message: "DATABASE_URL must be a postgres:// or postgresql:// URL",
+        validation: (value) => /^postgres(?:ql)?:\/\//i.test(Redacted.value(value))
+      })
+    )
+  ),
+  runnerAddress: Config.option(address("SWITCHBOARD_RUNNER_ADDRESS")),
+  runnerListen: Config.option(address("SWITCHBOARD_RUNNER_LISTEN")),
+  routesFile: Config.string("SWITCHBOARD_ROUTES").pipe(Config.withDefault(path.join(appDir, "routes.json"))),
+  defaultRoute: Config.string("SWITCHBOARD_DEFAULT_ROUTE").pipe(Config.withDefault("default")),
+  maxBodyBytes: Config.integer("SWITCHBOARD_MAX_BODY_BYTES").pipe(
+    Config.validate({ message: "SWITCHBOARD_MAX_BODY_BYTES must be positive", validation: (n) => n > 0 }),
+    Config.withDefault(64 * 1024)
+  ),
+  simulatorPort: Config.port("SWITCHBOARD_SIMULATOR_PORT").pipe(Config.withDefault(0)),
+  simulatorScenario: Config.string("SWITCHBOARD_SIMULATOR_SCENARIO").pipe(
+    Config.withDefault(path.join(appDir, "scenario.json"))
+  ),
+  otlpEndpoint: Config.option(url("OTEL_EXPORTER_OTLP_ENDPOINT")),
+  serviceName: Config.string("OTEL_SERVICE_NAME").pipe(Config.withDefault("switchboard"))
+})
+
+/**
+ * The app's configuration as a service, so tests can provide their own.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class AppConfigService extends Context.Tag("@switchboard/sample/AppConfig")<AppConfigService, AppConfig>() {}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<AppConfigService, ConfigError.ConfigError> = Layer.effect(AppConfigService, config)
+
+/**
+ * The URL providers send webhooks to, for a server listening on `port`.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const publicUrl = (config: AppConfig, port: number): string =>
+  Option.getOrElse(config.publicUrl, () => `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`)
+
+/**
+ * `KPN_BASE_URL`, read here only to derive the other KPN URLs from it.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const kpnBaseUrl: Config.Config<string> = Config.string("KPN_BASE_URL")

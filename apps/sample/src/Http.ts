@@ -1,0 +1,179 @@
+/**
+ * The HTTP side: the API's handlers over the `Gateway`, the dashboard (static files and the server-sent
+ * event stream at `/events`), the OpenAPI document (`/openapi.json`) and interactive docs (`/docs`), and a
+ * guard in front of everything that answers 413 for bodies over the limit and 400 for JSON that does not
+ * parse, so no request can make a handler fail with a defect.
+ *
+ * @example
+ * ```ts
+ * import { Http } from "@switchboard/sample/Http"
+ *
+ * // Http.layer({ maxBodyBytes: 65536 }) needs Gateway, LiveUpdates and an HttpServer
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpApiSwagger from "@effect/platform/HttpApiSwagger"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as HttpMethod from "@effect/platform/HttpMethod"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import type * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as MessageLog from "@switchboard/router/MessageLog"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as Api from "./Api.js"
+import { appDir } from "./AppConfig.js"
+import { Gateway } from "./Gateway.js"
+import { LiveUpdates } from "./LiveLog.js"
+import * as Metrics from "./Metrics.js"
+
+const MessagesLive = HttpApiBuilder.group(Api.Api, "messages", (handlers) =>
+  Effect.gen(function*() {
+    const gateway = yield* Gateway
+    return handlers
+      .handle("send", ({ headers, payload }) => gateway.send(payload, { idempotencyKey: headers["idempotency-key"] }))
+      .handle("get", ({ path }) => gateway.message(path.id))
+      .handle("list", ({ urlParams }) => gateway.list(urlParams))
+  }))
+
+const SystemLive = HttpApiBuilder.group(Api.Api, "system", (handlers) =>
+  Effect.gen(function*() {
+    const gateway = yield* Gateway
+    return handlers
+      .handle("health", () => gateway.health)
+      .handle("metrics", () => Effect.map(Metrics.snapshot, Metrics.prometheus))
+  }))
+
+const WebhooksLive = HttpApiBuilder.group(Api.Api, "webhooks", (handlers) =>
+  Effect.gen(function*() {
+    const gateway = yield* Gateway
+    return handlers
+      .handle("vonageSmsDlr", ({ request }) => gateway.webhook("vonageSmsDlr", request))
+      .handle("vonageSmsDlrGet", ({ request }) => gateway.webhook("vonageSmsDlr", request))
+      .handle("vonageSmsInbound", ({ request }) => gateway.webhook("vonageSmsInbound", request))
+      .handle("vonageSmsInboundGet", ({ request }) => gateway.webhook("vonageSmsInbound", request))
+      .handle("vonageMessagesStatus", ({ request }) => gateway.webhook("vonageMessagesStatus", request))
+      .handle("vonageMessagesInbound", ({ request }) => gateway.webhook("vonageMessagesInbound", request))
+      .handle("kpnSmsDlr", ({ request }) => gateway.webhook("kpnSmsDlr", request))
+      .handle("kpnSmsInbound", ({ request }) => gateway.webhook("kpnSmsInbound", request))
+  }))
+
+/**
+ * The API with its handlers.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const ApiLive = HttpApiBuilder.api(Api.Api).pipe(Layer.provide([MessagesLive, SystemLive, WebhooksLive]))
+
+const staticFiles: ReadonlyArray<readonly [string, string, string]> = [
+  ["/", "index.html", "text/html; charset=utf-8"],
+  ["/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"],
+  ["/dashboard.css", "dashboard.css", "text/css; charset=utf-8"]
+]
+
+const encodeSummary = Schema.encodeSync(MessageLog.Summary)
+
+const encoder = new TextEncoder()
+
+const sse = (event: string, data: unknown): Uint8Array =>
+  encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+
+/**
+ * The dashboard's routes: its page, script and style, and `/events`, a server-sent event stream with a
+ * `message` event (the message's summary) whenever a message's timeline grows.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const DashboardLive = HttpApiBuilder.Router.use((router) =>
+  Effect.gen(function*() {
+    const gateway = yield* Gateway
+    const live = yield* LiveUpdates
+    for (const [route, file, contentType] of staticFiles) {
+      const body = fs.readFileSync(path.join(appDir, "static", file), "utf8")
+      yield* router.get(
+        route as HttpRouter.PathInput,
+        Effect.succeed(HttpServerResponse.text(body, { contentType, headers: { "cache-control": "no-cache" } }))
+      )
+    }
+    const events: Stream.Stream<Uint8Array> = Stream.unwrapScoped(Effect.map(live.subscribe, (changes) =>
+      Stream.fromQueue(changes).pipe(
+        Stream.mapEffect((id) => Effect.option(gateway.summary(id))),
+        Stream.filterMap((found) => Option.flatten(found)),
+        Stream.map((summary) => sse("message", encodeSummary(summary))),
+        Stream.merge(Stream.tick("15 seconds").pipe(Stream.map(() => encoder.encode(": keep-alive\n\n")))),
+        Stream.prepend(Chunk.of(sse("ready", { at: new Date().toISOString() })))
+      )))
+    yield* router.get(
+      "/events",
+      Effect.succeed(HttpServerResponse.stream(events, {
+        contentType: "text/event-stream",
+        headers: { "cache-control": "no-cache", "x-accel-buffering": "no" }
+      }))
+    )
+  }))
+
+const problem = (status: number, tag: string, message: string) =>
+  HttpServerResponse.unsafeJson({ _tag: tag, message }, { status })
+
+/**
+ * Answers 413 for a body over `maxBodyBytes` and 400 for a JSON body that is empty or does not parse, before
+ * the API sees it (webhooks read their raw body themselves, with the same limit).
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const bodyGuard = (maxBodyBytes: number) =>
+  HttpMiddleware.make((app) =>
+    Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      if (!HttpMethod.hasBody(request.method)) return yield* app
+      const tooLarge = problem(413, "PayloadTooLarge", `the body is larger than ${maxBodyBytes} bytes`)
+      const declared = Number(request.headers["content-length"] ?? "0")
+      if (Number.isFinite(declared) && declared > maxBodyBytes) return tooLarge
+      if (request.url.startsWith("/webhooks/")) return yield* app
+      const text = yield* Effect.either(request.text.pipe(HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes))))
+      if (text._tag === "Left") {
+        return /maxBytes/.test(String(text.left.cause)) ? tooLarge : problem(400, "BadRequest", "the body could not be read")
+      }
+      const type = (request.headers["content-type"] ?? "").toLowerCase()
+      if (type === "" || type.includes("json")) {
+        if (text.right.trim().length === 0) return problem(400, "BadRequest", "the body is empty: expected a JSON object")
+        try {
+          JSON.parse(text.right)
+        } catch (error) {
+          return problem(400, "BadRequest", `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`)
+        }
+      }
+      return yield* app
+    })
+  )
+
+/**
+ * Serves the API, docs, OpenAPI document and dashboard on the `HttpServer` in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: { readonly maxBodyBytes: number }): Layer.Layer<
+  never,
+  never,
+  HttpServer.HttpServer | Gateway | LiveUpdates
+> =>
+  HttpApiBuilder.serve(bodyGuard(options.maxBodyBytes)).pipe(
+    Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(DashboardLive),
+    Layer.provide(ApiLive)
+  ) as Layer.Layer<never, never, HttpServer.HttpServer | Gateway | LiveUpdates>
