@@ -199,7 +199,7 @@ export interface Service {
   /** `http://127.0.0.1:<port>`: the base URL of every simulated API. */
   readonly baseUrl: string
   readonly port: number
-  /** Requests received, oldest first. */
+  /** Requests received, oldest first (the last `historyLimit` of them). */
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   /** Webhooks sent, oldest first. */
   readonly callbacks: Effect.Effect<ReadonlyArray<RecordedCallback>>
@@ -236,6 +236,11 @@ export interface Options {
   readonly host?: string
   /** A scenario (decoded or in its JSON form). */
   readonly scenario?: unknown
+  /**
+   * How many requests, callbacks and messages the simulator keeps for inspection (default 10 000); older
+   * ones are dropped, counters keep counting. Keeps memory flat under load tests.
+   */
+  readonly historyLimit?: number
 }
 
 /**
@@ -250,7 +255,7 @@ export const make = (
 ): Effect.Effect<Service, StartError | ScenarioError, Scope.Scope | HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const scenario = options.scenario === undefined ? Scenario.empty : yield* Scenario.decode(options.scenario)
-    const state = new State(scenario, Scenario.compilePattern)
+    const state = new State(scenario, Scenario.compilePattern, options.historyLimit)
     const dispatcher = yield* Callbacks.make(state)
     const host = options.host ?? "127.0.0.1"
     const nodeServer = NodeHttp.createServer()

@@ -54,3 +54,19 @@ describe("Scenario timing", () => {
       assert.strictEqual(expired.json.fault.detail.errorcode, "oauth.v2.InvalidAccessToken")
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
+
+describe("history", () => {
+  it.scoped("keeps the last historyLimit requests while the counters keep counting", () =>
+    Effect.gen(function*() {
+      const simulator = yield* Simulator.make({ historyLimit: 10 })
+      for (let i = 0; i < 25; i++) yield* sms(simulator, `4477009000${String(i).padStart(2, "0")}`)
+      const requests = yield* simulator.requests
+      assert.isAtMost(requests.length, 11)
+      assert.isAtLeast(requests.length, 10)
+      assert.strictEqual(JSON.parse(requests[requests.length - 1]!.body).to, "447700900024")
+      const counters = yield* simulator.counters
+      assert.strictEqual(counters.requests, 25)
+      assert.strictEqual(counters.messagesAccepted, 25)
+      assert.isAtMost((yield* simulator.messages).length, 11)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})

@@ -73,6 +73,7 @@ export const make = (state: State) =>
             : { error: typeof result.left === "string" ? result.left : result.left.message })
         }
         state.callbacks.push(recorded)
+        state.trim()
         if (result._tag === "Right" && result.right >= 200 && result.right < 300) state.callbacksSent += 1
         else state.callbacksFailed += 1
         return recorded

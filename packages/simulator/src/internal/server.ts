@@ -187,8 +187,7 @@ export const makeApp = (state: State, dispatcher: Dispatcher, service: Service) 
       headers: redacted.headers,
       body: redacted.body
     }
-    state.requests.push(recorded)
-    state.countRequest(recorded.api)
+    state.record(recorded)
     const reply = route === undefined
       ? notFound(incoming)
       : yield* route.handle(incoming).pipe(

@@ -53,10 +53,13 @@ export class State {
   callbacksSent = 0
   callbacksFailed = 0
   inboundSent = 0
+  private totalRequests = 0
 
   constructor(
     scenario: Scenario.Scenario,
-    private readonly compilePattern: typeof Scenario.compilePattern
+    private readonly compilePattern: typeof Scenario.compilePattern,
+    /** How many requests, callbacks and messages are kept (the oldest are dropped beyond it). */
+    private readonly historyLimit: number = 10_000
   ) {
     this.scenario = scenario
     this.rules = compile(scenario, compilePattern)
@@ -79,6 +82,7 @@ export class State {
     this.tokensIssued = 0
     this.quotaUsed = 0
     this.byApi = {}
+    this.totalRequests = 0
     this.messagesAccepted = 0
     this.callbacksSent = 0
     this.callbacksFailed = 0
@@ -105,8 +109,20 @@ export class State {
     return { outcome: this.scenario.default ?? { type: "deliver" }, delayMs: 0, callbacks: {} }
   }
 
-  countRequest(api: string): void {
-    this.byApi[api] = (this.byApi[api] ?? 0) + 1
+  /** Records a request; beyond the history limit the oldest records are dropped (counters keep counting). */
+  record(request: RecordedRequest): void {
+    this.totalRequests += 1
+    this.byApi[request.api] = (this.byApi[request.api] ?? 0) + 1
+    this.requests.push(request)
+    this.trim()
+  }
+
+  /** Keeps the history within its limit, dropping the oldest entries in batches. */
+  trim(): void {
+    const slack = Math.max(1, Math.floor(this.historyLimit / 10))
+    for (const list of [this.requests, this.callbacks, this.messages] as Array<Array<unknown>>) {
+      if (list.length > this.historyLimit + slack) list.splice(0, list.length - this.historyLimit)
+    }
   }
 
   issueToken(token: string, clientId: string, expiresAt: number): void {
@@ -126,7 +142,7 @@ export class State {
 
   counters(): Counters {
     return {
-      requests: this.requests.length,
+      requests: this.totalRequests,
       byApi: { ...this.byApi },
       tokensIssued: this.tokensIssued,
       messagesAccepted: this.messagesAccepted,
