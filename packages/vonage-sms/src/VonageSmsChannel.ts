@@ -65,14 +65,14 @@ import * as VonageSmsCodes from "./VonageSmsCodes.js"
 export const defaultChannel = "sms.vonage"
 
 /**
- * The longest text the channel accepts, in characters: Vonage accepts long messages and cuts them into
- * parts; beyond about 6 parts handsets reassemble unreliably, and Vonage refuses a message that is too long
- * with status 12. 1530 is 10 GSM-7 parts.
+ * The longest text the channel accepts, in characters. Vonage cuts long text into parts itself and refuses
+ * text that is too long with status 12 (Message Too Long); its API reference gives no number, and 3200 is the
+ * limit the simulator applies. Longer text fails with `InvalidMessage` before any request.
  *
  * @since 0.1.0
  * @category constants
  */
-export const maxTextLength = 1530
+export const maxTextLength = 3200
 
 /**
  * The most octets of `udh` and `body` a binary SMS can carry.

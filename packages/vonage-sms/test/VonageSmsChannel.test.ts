@@ -303,7 +303,7 @@ describe("VonageSmsChannel", () => {
             "InvalidMessage",
             "metadata"
           ],
-          [Effect.flip(channel.send(yield* message(Content.text("x".repeat(1531))))), "InvalidMessage", "content.text"],
+          [Effect.flip(channel.send(yield* message(Content.text("x".repeat(3201))))), "InvalidMessage", "content.text"],
           [Effect.flip(channel.send(yield* message(Content.image("https://e.com/a.png")))), "UnsupportedContent", ""]
         ]
         for (const [effect, tag, field] of cases) {
