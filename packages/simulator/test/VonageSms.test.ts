@@ -204,6 +204,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
           }, { coerce: true }),
           []
         )
+        assert.deepStrictEqual(OpenApi.responseErrors(yield* spec, "/sms/{format}", "post", 200, answer.json), [])
         const receipt = JSON.parse((yield* listener.take).body)
         assert.strictEqual(receipt.status, "delivered")
       }))
