@@ -73,6 +73,8 @@ export interface AppConfig {
   readonly simulatorPort: number
   /** `SWITCHBOARD_SIMULATOR_SCENARIO`: the embedded simulator's scenario file (default the app's `scenario.json`). */
   readonly simulatorScenario: string
+  /** `SWITCHBOARD_SIMULATOR_SECRET`: the embedded simulator's webhook signing secret (default: random). */
+  readonly simulatorSecret: Option.Option<Redacted.Redacted>
   /** `OTEL_EXPORTER_OTLP_ENDPOINT`: export traces and metrics over OTLP/HTTP there. */
   readonly otlpEndpoint: Option.Option<string>
   /** `OTEL_SERVICE_NAME`: the service name in traces (default `switchboard`). */
@@ -88,6 +90,11 @@ const address = (name: string): Config.Config<RunnerAddress> =>
         ? Either.right({ host: match[1]!, port })
         : Either.left(ConfigError.InvalidData([name], `${name} must be host:port, such as 10.0.0.5:34431`))
     })
+  )
+
+const port = (name: string): Config.Config<number> =>
+  Config.integer(name).pipe(
+    Config.validate({ message: `${name} must be a port number from 0 (any free port) to 65535`, validation: (n) => n >= 0 && n <= 65535 })
   )
 
 const url = (name: string): Config.Config<string> =>
@@ -106,7 +113,7 @@ const url = (name: string): Config.Config<string> =>
  * @category config
  */
 export const config: Config.Config<AppConfig> = Config.all({
-  port: Config.port("PORT").pipe(Config.withDefault(3000)),
+  port: port("PORT").pipe(Config.withDefault(3000)),
   host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
   publicUrl: Config.option(url("SWITCHBOARD_PUBLIC_URL")),
   providers: Config.literal("simulator", "live")("SWITCHBOARD_PROVIDERS").pipe(Config.withDefault("simulator" as const)),
@@ -127,10 +134,11 @@ export const config: Config.Config<AppConfig> = Config.all({
     Config.validate({ message: "SWITCHBOARD_MAX_BODY_BYTES must be positive", validation: (n) => n > 0 }),
     Config.withDefault(64 * 1024)
   ),
-  simulatorPort: Config.port("SWITCHBOARD_SIMULATOR_PORT").pipe(Config.withDefault(0)),
+  simulatorPort: port("SWITCHBOARD_SIMULATOR_PORT").pipe(Config.withDefault(0)),
   simulatorScenario: Config.string("SWITCHBOARD_SIMULATOR_SCENARIO").pipe(
     Config.withDefault(path.join(appDir, "scenario.json"))
   ),
+  simulatorSecret: Config.option(Config.redacted("SWITCHBOARD_SIMULATOR_SECRET")),
   otlpEndpoint: Config.option(url("OTEL_EXPORTER_OTLP_ENDPOINT")),
   serviceName: Config.string("OTEL_SERVICE_NAME").pipe(Config.withDefault("switchboard"))
 })

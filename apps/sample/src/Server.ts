@@ -25,6 +25,7 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as NodeHttp from "node:http"
 import * as AppConfig from "./AppConfig.js"
@@ -104,7 +105,12 @@ const start = Effect.gen(function*() {
   const http = yield* Layer.build(NodeHttpClient.layerUndici)
 
   const embedded = config.providers === "simulator"
-    ? yield* Simulated.start({ port: config.simulatorPort, scenarioFile: config.simulatorScenario, publicUrl }).pipe(
+    ? yield* Simulated.start({
+      port: config.simulatorPort,
+      scenarioFile: config.simulatorScenario,
+      publicUrl,
+      signingSecret: Option.getOrUndefined(config.simulatorSecret)
+    }).pipe(
       Effect.provide(http),
       Effect.mapError(fail("the embedded simulator"))
     )

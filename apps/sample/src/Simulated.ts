@@ -1,8 +1,9 @@
 /**
  * The simulator mode (`SWITCHBOARD_PROVIDERS=simulator`, the default): starts `@switchboard/simulator` in
  * this process, loads its scenario (the app's `scenario.json` unless `SWITCHBOARD_SIMULATOR_SCENARIO` names
- * another), registers this gateway's webhooks with it — signed, with secrets made fresh at every start — and
- * returns the configuration that points every adapter at it. Nothing here needs a credential.
+ * another), registers this gateway's webhooks with it — signed, with secrets made fresh at every start unless
+ * `SWITCHBOARD_SIMULATOR_SECRET` fixes one — and returns the configuration that points every adapter at it.
+ * The simulated accounts use the fixed demo credentials in `accounts`, so the CLI can reach them too.
  *
  * @example
  * ```ts
@@ -22,6 +23,7 @@ import * as Scenario from "@switchboard/simulator/Scenario"
 import * as Simulator from "@switchboard/simulator/Simulator"
 import type { ScenarioError, StartError } from "@switchboard/simulator/SimulatorError"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as crypto from "node:crypto"
@@ -36,7 +38,9 @@ import { webhookPaths } from "./Providers.js"
  */
 export const accounts = {
   vonageApiKey: "switchboard-demo",
+  vonageApiSecret: "switchboard-demo-secret",
   kpnClientId: "switchboard-demo",
+  kpnClientSecret: "switchboard-demo-secret",
   kpnSigningKeyId: "switchboard",
   whatsappSender: "447700900000",
   viberSender: "16273"
@@ -58,9 +62,7 @@ export class ScenarioFileError extends Schema.TaggedError<ScenarioFileError>("@s
  * @category models
  */
 export interface Secrets {
-  readonly vonageApiSecret: string
   readonly vonageSignatureSecret: string
-  readonly kpnClientSecret: string
   readonly kpnWebhookSecret: string
 }
 
@@ -104,6 +106,39 @@ export const webhooks = (publicUrl: string, secrets: Pick<Secrets, "vonageSignat
 })
 
 /**
+ * The configuration that points every adapter at a simulator at `base`, with the demo accounts (and, for
+ * the gateway itself, the webhook signing secrets).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const forcedConfig = (base: string, secrets?: Secrets): Map<string, string> => {
+  const forced = new Map<string, string>([
+    ["VONAGE_SMS_MODE", "direct"],
+    ["VONAGE_SMS_AUTH", "basic"],
+    ["VONAGE_API_KEY", accounts.vonageApiKey],
+    ["VONAGE_API_SECRET", accounts.vonageApiSecret],
+    ["VONAGE_SMS_BASE_URL", base],
+    ["VONAGE_SIGNATURE_METHOD", "sha256"],
+    ["VONAGE_WEBHOOK_VERIFY", "true"],
+    ["VONAGE_MESSAGES_MODE", "vonage-basic"],
+    ["VONAGE_MESSAGES_BASE_URL", base],
+    ["KPN_CLIENT_ID", accounts.kpnClientId],
+    ["KPN_CLIENT_SECRET", accounts.kpnClientSecret],
+    ["KPN_BASE_URL", base],
+    ["KPN_TOKEN_URL", `${base}/oauth/client_credential/accesstoken`],
+    ["KPN_NEXMO_SMS_BASE_URL", `${base}/communication/nexmo/sms`],
+    ["KPN_NEXMO_NUMBERS_BASE_URL", `${base}/communication/nexmo/phone-numbers`],
+    ["KPN_WEBHOOK_VERIFY", "true"]
+  ])
+  if (secrets !== undefined) {
+    forced.set("VONAGE_SIGNATURE_SECRET", secrets.vonageSignatureSecret)
+    forced.set("KPN_WEBHOOK_SECRET", secrets.kpnWebhookSecret)
+  }
+  return forced
+}
+
+/**
  * Reads a scenario file (JSON) into a scenario.
  *
  * @since 0.1.0
@@ -131,47 +166,25 @@ export const start = (options: {
   readonly port: number
   readonly scenarioFile: string
   readonly publicUrl: string
+  /** The webhook signing secret; a fresh random one for each when absent. */
+  readonly signingSecret?: Redacted.Redacted | undefined
 }): Effect.Effect<Embedded, ScenarioFileError | ScenarioError | StartError, Scope.Scope | HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const scenario = yield* readScenario(options.scenarioFile)
-    const secrets: Secrets = {
-      vonageApiSecret: secret(),
-      vonageSignatureSecret: secret(),
-      kpnClientSecret: secret(),
-      kpnWebhookSecret: secret()
-    }
+    const fixed = options.signingSecret === undefined ? undefined : Redacted.value(options.signingSecret)
+    const secrets: Secrets = { vonageSignatureSecret: fixed ?? secret(), kpnWebhookSecret: fixed ?? secret() }
     const simulator = yield* Simulator.make({
       port: options.port,
       scenario: {
         ...Schema.encodeSync(Scenario.Scenario)(scenario),
         credentials: {
-          vonage: { apiKey: accounts.vonageApiKey, apiSecret: secrets.vonageApiSecret },
-          kpn: { clientId: accounts.kpnClientId, clientSecret: secrets.kpnClientSecret }
+          vonage: { apiKey: accounts.vonageApiKey, apiSecret: accounts.vonageApiSecret },
+          kpn: { clientId: accounts.kpnClientId, clientSecret: accounts.kpnClientSecret }
         },
         webhooks: webhooks(options.publicUrl, secrets)
       }
     })
-    const base = simulator.baseUrl
-    const forced = new Map<string, string>([
-      ["VONAGE_SMS_MODE", "direct"],
-      ["VONAGE_SMS_AUTH", "basic"],
-      ["VONAGE_API_KEY", accounts.vonageApiKey],
-      ["VONAGE_API_SECRET", secrets.vonageApiSecret],
-      ["VONAGE_SMS_BASE_URL", base],
-      ["VONAGE_SIGNATURE_SECRET", secrets.vonageSignatureSecret],
-      ["VONAGE_SIGNATURE_METHOD", "sha256"],
-      ["VONAGE_WEBHOOK_VERIFY", "true"],
-      ["VONAGE_MESSAGES_MODE", "vonage-basic"],
-      ["VONAGE_MESSAGES_BASE_URL", base],
-      ["KPN_CLIENT_ID", accounts.kpnClientId],
-      ["KPN_CLIENT_SECRET", secrets.kpnClientSecret],
-      ["KPN_BASE_URL", base],
-      ["KPN_TOKEN_URL", `${base}/oauth/client_credential/accesstoken`],
-      ["KPN_NEXMO_SMS_BASE_URL", `${base}/communication/nexmo/sms`],
-      ["KPN_NEXMO_NUMBERS_BASE_URL", `${base}/communication/nexmo/phone-numbers`],
-      ["KPN_WEBHOOK_SECRET", secrets.kpnWebhookSecret],
-      ["KPN_WEBHOOK_VERIFY", "true"]
-    ])
+    const forced = forcedConfig(simulator.baseUrl, secrets)
     const defaults = new Map<string, string>([
       ["WHATSAPP_SENDER", accounts.whatsappSender],
       ["VIBER_SENDER", accounts.viberSender],
