@@ -190,4 +190,4 @@ export const isOpen = (
     if (Option.isNone(last)) return false
     const now = yield* Clock.currentTimeMillis
     return now - DateTime.toEpochMillis(last.value) <= Duration.toMillis(window)
-  })
+  }).pipe(Effect.withSpan("ConversationWindow.isOpen"))

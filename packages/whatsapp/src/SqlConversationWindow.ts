@@ -96,7 +96,11 @@ export const make: Effect.Effect<Service, never, SqlClient.SqlClient> = Effect.m
           WHEN excluded.last_inbound_at > switchboard_whatsapp_conversation_windows.last_inbound_at
           THEN excluded.last_inbound_at
           ELSE switchboard_whatsapp_conversation_windows.last_inbound_at
-        END`.pipe(Effect.asVoid, Effect.mapError(storeError("record an inbound message")))
+        END`.pipe(
+        Effect.asVoid,
+        Effect.mapError(storeError("record an inbound message")),
+        Effect.withSpan("SqlConversationWindow.record")
+      )
     },
     lastInbound: (k) => {
       const { business, customer } = key(k.business, k.customer)
@@ -109,7 +113,8 @@ export const make: Effect.Effect<Service, never, SqlClient.SqlClient> = Effect.m
           return Number.isFinite(millis)
             ? Effect.succeed(Option.some(DateTime.unsafeMake(millis)))
             : Effect.fail(new ConversationWindowError({ message: "the SQL conversation window holds an invalid time" }))
-        })
+        }),
+        Effect.withSpan("SqlConversationWindow.lastInbound")
       )
     }
   })
