@@ -10,8 +10,9 @@
  * 2. maps the content with the definition's `payload` and builds the channel options with `options` — both
  *    before any I/O, so what the channel cannot carry is refused early;
  * 3. runs the channel's own `validate` (WhatsApp's conversation window, for example);
- * 4. sends through the `VonageMessagesClient` in context, with the message id as `client_ref` (so status
- *    webhooks name the message), and returns a `Receipt` with the Messages API's `message_uuid`;
+ * 4. sends through the `VonageMessagesClient` in context, with the message's `clientReference` or else its id as
+ *    `client_ref` (so status webhooks name the message; v1 takes 100 characters, v0.1 40: a longer
+ *    `clientReference` is refused, a longer id is left out), and returns a `Receipt` with the `message_uuid`;
  * 5. lets the definition `refineError` a provider error (Messenger explains code 1340).
  *
  * Addresses are sent without a leading `+`, as the Messages API wants them.
@@ -217,14 +218,25 @@ export const request = <R>(
         })
       )
     }
+    const limit = clientRefLimit[context.api]
+    if (message.clientReference !== undefined && message.clientReference.length > limit) {
+      return yield* Effect.fail(
+        new InvalidMessage({
+          channel: context.channel,
+          field: "clientReference",
+          message: `the ${context.api} Messages API takes a client reference of at most ${limit} characters`
+        })
+      )
+    }
     const payload = yield* definition.payload(message.content, context)
     const options = definition.options === undefined ? {} : yield* definition.options(message, payload, context)
+    const clientRef = message.clientReference ?? (message.id.length <= limit ? message.id : undefined)
     return {
       channel: definition.channel,
       from: address(sender),
       to: address(to),
       payload,
-      ...(message.id.length <= clientRefLimit[context.api] ? { clientRef: message.id } : {}),
+      ...(clientRef === undefined ? {} : { clientRef }),
       ...options
     }
   })
