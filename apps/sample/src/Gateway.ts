@@ -21,14 +21,13 @@ import * as Content from "@switchboard/core/Content"
 import * as Message from "@switchboard/core/Message"
 import * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
-import * as Webhook from "@switchboard/core/Webhook"
+import type * as Webhook from "@switchboard/core/Webhook"
 import * as WebhookHttp from "@switchboard/core/WebhookHttp"
 import * as MessageLog from "@switchboard/router/MessageLog"
 import type * as Route from "@switchboard/router/Route"
-import * as Router from "@switchboard/router/Router"
+import type * as Router from "@switchboard/router/Router"
 import { ConversationWindow } from "@switchboard/whatsapp"
 import * as Context from "effect/Context"
-import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as crypto from "node:crypto"
@@ -339,11 +338,3 @@ export const make = (options: Options): Service => {
 
 const statusOf = (error: Api.PayloadTooLarge | Api.Unauthorized | Api.MethodNotAllowed | Api.BadRequest): number =>
   error._tag === "PayloadTooLarge" ? 413 : error._tag === "Unauthorized" ? 401 : error._tag === "MethodNotAllowed" ? 405 : 400
-
-/**
- * The time of the newest change in a summary, for the live stream.
- *
- * @since 0.1.0
- * @category getters
- */
-export const changedAt = (summary: MessageLog.Summary): number => DateTime.toEpochMillis(summary.updatedAt)

@@ -125,7 +125,8 @@ export const DashboardLive = HttpApiBuilder.Router.use((router) =>
   }))
 
 const problem = (status: number, tag: string, message: string) =>
-  HttpServerResponse.unsafeJson({ _tag: tag, message }, { status })
+  // the rest of an unread body would otherwise sit on the connection: close it after answering
+  HttpServerResponse.unsafeJson({ _tag: tag, message }, { status, headers: status === 413 ? { connection: "close" } : {} })
 
 /**
  * Answers 413 for a body over `maxBodyBytes` and 400 for a JSON body that is empty or does not parse, before

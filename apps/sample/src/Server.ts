@@ -95,9 +95,13 @@ const derivedDefaults = (publicUrl: string) =>
 
 const start = Effect.gen(function*() {
   const config = yield* Effect.mapError(AppConfig.config, fail("configuration"))
-  const server = yield* Layer.build(NodeHttpServer.layer(() => NodeHttp.createServer(), { port: config.port, host: config.host })).pipe(
+  const nodeServer = NodeHttp.createServer()
+  const server = yield* Layer.build(NodeHttpServer.layer(() => nodeServer, { port: config.port, host: config.host })).pipe(
     Effect.mapError(fail(`cannot listen on ${config.host}:${config.port}`))
   )
+  // runs before the server closes: open connections (a dashboard's event stream, a client's keep-alive) must not
+  // keep shutdown waiting
+  yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.closeAllConnections()))
   const address = Context.get(server, HttpServer.HttpServer).address
   const port = address._tag === "TcpAddress" ? address.port : config.port
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}`
