@@ -39,7 +39,7 @@ describe("Routes", () => {
   it.effect("says which route is wrong and why", () =>
     Effect.gen(function*() {
       const cases: ReadonlyArray<readonly [unknown, RegExp]> = [
-        [[], /"routes"/],
+        ["nope", /"routes"/],
         [{ routes: [{ steps: [{ channel: "sms" }] }] }, /route 1: every route needs a "name"/],
         [{ routes: [{ name: "a", steps: [{ channel: "sms" }] }, { name: "a", steps: [{ channel: "sms" }] }] }, /two routes are named "a"/],
         [{ routes: [{ name: "a", steps: [] }] }, /route 1: invalid route/],

@@ -28,9 +28,9 @@ export const layer = (extra: Record<string, string> = {}): Layer.Layer<Gateway, 
         SWITCHBOARD_SIMULATOR_SECRET: signingSecret,
         ...extra
       }))
-      // the gateway gets its own scope, closed with a bound: a test must end even if a shutdown lingers
+      // the gateway gets its own scope, closed in the background: a test file must end even if a shutdown lingers
       const scope = yield* Effect.acquireRelease(Scope.make(), (scope, exit) =>
-        Scope.close(scope, exit).pipe(Effect.disconnect, Effect.timeout("20 seconds"), Effect.ignore))
+        Effect.asVoid(Effect.forkDaemon(Scope.close(scope, exit))))
       const built = yield* Layer.buildWithScope(Server.layer, scope).pipe(
         Effect.withConfigProvider(ConfigProvider.fromMap(config))
       )
