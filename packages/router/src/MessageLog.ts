@@ -29,6 +29,7 @@
  * @since 0.1.0
  */
 import * as SqlClient from "@effect/sql/SqlClient"
+import type * as Statement from "@effect/sql/Statement"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as ChannelError from "@switchboard/core/ChannelError"
 import * as Content from "@switchboard/core/Content"
@@ -549,7 +550,7 @@ interface SummaryRow {
   readonly message_id: string
   readonly accepted_seq: unknown
   readonly route: string | null
-  readonly status: string
+  readonly status: string | null
   readonly channel: string | null
   readonly late: unknown
   readonly accepted_at: unknown
@@ -563,7 +564,7 @@ const summaryFromRow = (row: SummaryRow): Summary =>
   new Summary({
     messageId: row.message_id,
     ...(row.route === null ? {} : { route: row.route }),
-    status: decodeStatus(row.status),
+    status: row.status === null ? "pending" : decodeStatus(row.status),
     ...(row.channel === null ? {} : { channel: row.channel }),
     lateDelivery: toNumber(row.late) !== 0,
     acceptedAt: DateTime.unsafeMake(toNumber(row.accepted_at)),
@@ -587,8 +588,8 @@ export interface SqlOptions {
 }
 
 /**
- * A log in SQL tables (`<prefix>_events`, `<prefix>_messages`; the prefix defaults to
- * `switchboard_router`). Runs its migrations first.
+ * A log in one SQL table (`<prefix>_events`; the prefix defaults to `switchboard_router`). Runs its
+ * migrations first.
  *
  * @since 0.1.0
  * @category constructors
@@ -605,39 +606,23 @@ export const makeSql = (options?: SqlOptions): Effect.Effect<
     const appended = yield* PubSub.unbounded<string>()
     const poll = Duration.decode(options?.outcomePollInterval ?? Duration.millis(250))
     const events = sql(`${prefix}_events`)
-    const messages = sql(`${prefix}_messages`)
 
+    // One statement per event: the Accepted row carries the route's name, the Outcome row its status and
+    // channel, so listings are computed from the events alone and an append needs no transaction.
     const append = (messageId: string, key: string, event: Event) =>
       Effect.gen(function*() {
         const at = DateTime.toEpochMillis(yield* DateTime.now)
         const data = yield* encodeEvent(event)
+        const route = event._tag === "Accepted" ? event.route.name ?? null : null
+        const status = event._tag === "Outcome" ? event.outcome.status : null
+        const channel = event._tag === "Outcome" ? event.outcome.channel ?? null : null
         const inserted = yield* sql<{ seq: unknown }>`
-          INSERT INTO ${events} (message_id, event_key, tag, at, data)
-          VALUES (${messageId}, ${key}, ${event._tag}, ${at}, ${data})
+          INSERT INTO ${events} (message_id, event_key, tag, at, route, status, channel, data)
+          VALUES (${messageId}, ${key}, ${event._tag}, ${at}, ${route}, ${status}, ${channel}, ${data})
           ON CONFLICT (message_id, event_key) DO NOTHING
           RETURNING seq`
-        const row = inserted[0]
-        if (row === undefined) return false
-        const seq = toNumber(row.seq)
-        if (event._tag === "Accepted") {
-          yield* sql`
-            INSERT INTO ${messages} (message_id, accepted_seq, route, status, channel, late, accepted_at, updated_at, events)
-            VALUES (${messageId}, ${seq}, ${event.route.name ?? null}, 'pending', ${null}, 0, ${at}, ${at}, 1)
-            ON CONFLICT (message_id) DO NOTHING`
-        } else if (event._tag === "Outcome") {
-          yield* sql`
-            UPDATE ${messages} SET status = ${event.outcome.status}, channel = ${event.outcome.channel ?? null},
-              updated_at = ${at}, events = events + 1
-            WHERE message_id = ${messageId}`
-        } else if (event._tag === "LateDelivery") {
-          yield* sql`
-            UPDATE ${messages} SET late = 1, updated_at = ${at}, events = events + 1 WHERE message_id = ${messageId}`
-        } else {
-          yield* sql`UPDATE ${messages} SET updated_at = ${at}, events = events + 1 WHERE message_id = ${messageId}`
-        }
-        return true
+        return inserted.length > 0
       }).pipe(
-        sql.withTransaction,
         Effect.tap((isNew) => isNew && event._tag === "Outcome" ? PubSub.publish(appended, messageId) : Effect.void),
         Effect.mapError(failure("append"))
       )
@@ -669,29 +654,36 @@ export const makeSql = (options?: SqlOptions): Effect.Effect<
         Effect.mapError(failure("outcome"))
       )
 
+    const summaries = (where: ReadonlyArray<Statement.Fragment>, limit: number) =>
+      sql<SummaryRow>`
+        SELECT a.message_id, a.seq AS accepted_seq, a.route, a.at AS accepted_at, o.status, o.channel,
+          (SELECT MAX(e.at) FROM ${events} e WHERE e.message_id = a.message_id) AS updated_at,
+          (SELECT COUNT(*) FROM ${events} e WHERE e.message_id = a.message_id) AS events,
+          (SELECT COUNT(*) FROM ${events} e WHERE e.message_id = a.message_id AND e.tag = 'LateDelivery') AS late
+        FROM ${events} a
+        LEFT JOIN ${events} o ON o.message_id = a.message_id AND o.tag = 'Outcome'
+        WHERE ${sql.and([sql`a.tag = 'Accepted'`, ...where])}
+        ORDER BY a.seq DESC
+        LIMIT ${limit}`
+
     const list = (filter?: Filter, page?: PageRequest) => {
       const limit = pageLimit(page)
-      const clauses = [
-        ...(page?.cursor === undefined ? [] : [sql`accepted_seq < ${Number(page.cursor)}`]),
-        ...(filter?.status === undefined
-          ? []
-          : filter.status.length === 0
-          ? [sql`1 = 0`]
-          : [sql.in("status", filter.status)]),
-        ...(filter?.channel === undefined ? [] : [sql`channel = ${filter.channel}`]),
-        ...(filter?.acceptedSince === undefined
-          ? []
-          : [sql`accepted_at >= ${DateTime.toEpochMillis(filter.acceptedSince)}`]),
-        ...(filter?.acceptedBefore === undefined
-          ? []
-          : [sql`accepted_at < ${DateTime.toEpochMillis(filter.acceptedBefore)}`])
+      const statuses = filter?.status
+      const finished = statuses?.filter((status) => status !== "pending") ?? []
+      const where = [
+        ...(page?.cursor === undefined ? [] : [sql`a.seq < ${Number(page.cursor)}`]),
+        ...(statuses === undefined ? [] : [
+          sql.or([
+            ...(statuses.includes("pending") ? [sql`o.seq IS NULL`] : []),
+            ...(finished.length > 0 ? [sql.in("o.status", finished)] : []),
+            sql`1 = 0`
+          ])
+        ]),
+        ...(filter?.channel === undefined ? [] : [sql`o.channel = ${filter.channel}`]),
+        ...(filter?.acceptedSince === undefined ? [] : [sql`a.at >= ${DateTime.toEpochMillis(filter.acceptedSince)}`]),
+        ...(filter?.acceptedBefore === undefined ? [] : [sql`a.at < ${DateTime.toEpochMillis(filter.acceptedBefore)}`])
       ]
-      return sql<SummaryRow>`
-        SELECT message_id, accepted_seq, route, status, channel, late, accepted_at, updated_at, events
-        FROM ${messages}
-        ${clauses.length === 0 ? sql`` : sql`WHERE ${sql.and(clauses)}`}
-        ORDER BY accepted_seq DESC
-        LIMIT ${limit + 1}`.pipe(
+      return summaries(where, limit + 1).pipe(
         Effect.map((rows): Page => {
           const items = rows.slice(0, limit)
           return {
@@ -704,9 +696,7 @@ export const makeSql = (options?: SqlOptions): Effect.Effect<
     }
 
     const summary = (messageId: string) =>
-      sql<SummaryRow>`
-        SELECT message_id, accepted_seq, route, status, channel, late, accepted_at, updated_at, events
-        FROM ${messages} WHERE message_id = ${messageId}`.pipe(
+      summaries([sql`a.message_id = ${messageId}`], 1).pipe(
         Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), summaryFromRow)),
         Effect.mapError(failure("summary"))
       )

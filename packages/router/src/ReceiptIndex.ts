@@ -274,24 +274,23 @@ export const makeSql = (options?: { readonly prefix?: string | undefined }): Eff
         Effect.flatMap((rows) => rows[0] === undefined ? Effect.succeedNone : Effect.asSome(stepFromRow(rows[0])))
       )
 
+    // No transaction: every insert is idempotent, and lookups join the provider ids to the step row, so a
+    // crash between them leaves nothing half-visible; the workflow repeats an unfinished track.
     const track = (step: Omit<TrackedStep, "abandoned">) =>
       Effect.gen(function*() {
-        const ids = JSON.stringify(step.providerMessageIds)
-        yield* sql`
-          INSERT INTO ${steps} (message_id, step, execution_id, channel, success_on, provider_message_ids, abandoned)
-          VALUES (${step.messageId}, ${step.step}, ${step.executionId}, ${step.channel}, ${step.successOn}, ${ids}, 0)
-          ON CONFLICT (message_id, step) DO NOTHING`
         for (const id of step.providerMessageIds) {
           yield* sql`
             INSERT INTO ${providerIds} (provider_message_id, message_id, step)
             VALUES (${id}, ${step.messageId}, ${step.step})
             ON CONFLICT (provider_message_id) DO NOTHING`
         }
-      }).pipe(
-        sql.withTransaction,
-        Effect.zipRight(updatesFor(step.providerMessageIds)),
-        Effect.mapError(failure("track"))
-      )
+        const ids = JSON.stringify(step.providerMessageIds)
+        yield* sql`
+          INSERT INTO ${steps} (message_id, step, execution_id, channel, success_on, provider_message_ids, abandoned)
+          VALUES (${step.messageId}, ${step.step}, ${step.executionId}, ${step.channel}, ${step.successOn}, ${ids}, 0)
+          ON CONFLICT (message_id, step) DO NOTHING`
+        return yield* updatesFor(step.providerMessageIds)
+      }).pipe(Effect.mapError(failure("track")))
 
     const record = (update: Status.StatusUpdate) =>
       Effect.gen(function*() {

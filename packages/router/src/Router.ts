@@ -52,6 +52,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { decide } from "./internal/decide.js"
 import * as Routing from "./internal/routing.js"
+import { MemoryEngine } from "./internal/wakeup.js"
 import * as MessageLog from "./MessageLog.js"
 import type * as Outcome from "./Outcome.js"
 import * as ReceiptIndex from "./ReceiptIndex.js"
@@ -144,9 +145,26 @@ export const make = (
     }
     const capabilities: ReadonlyArray<Capabilities.Capabilities> = [...channels.values()].map((c) => c.capabilities)
 
-    yield* Routing.RouteWorkflow.toLayer(
-      Routing.run({ channels, log, index })
-    ).pipe(Layer.buildWithScope(yield* Effect.scope))
+    const scope = yield* Effect.scope
+    const appended = new Routing.Appended(100_000)
+    yield* Routing.RouteWorkflow.toLayer(Routing.run({ channels, log, index, appended })).pipe(
+      Layer.buildWithScope(scope)
+    )
+    const inMemory = Option.isSome(yield* Effect.serviceOption(MemoryEngine))
+
+    // See `MemoryEngine`: once the execution's fiber has stopped, resume it if it is (still) suspended.
+    const wakeUp = (executionId: string) =>
+      Effect.gen(function*() {
+        for (let turn = 0;; turn++) {
+          const result = yield* Routing.RouteWorkflow.poll(executionId)
+          if (result === undefined) {
+            yield* turn < 100 ? Effect.yieldNow() : Effect.sleep("5 millis")
+            continue
+          }
+          if (result._tag === "Suspended") yield* Routing.RouteWorkflow.resume(executionId)
+          return
+        }
+      }).pipe(Effect.provideService(WorkflowEngine, engine), Effect.forkIn(scope), Effect.asVoid)
 
     const validate = (route: Route.Route) => Route.validate(route, capabilities)
 
@@ -162,6 +180,7 @@ export const make = (
             ...(message.clientReference === undefined ? {} : { clientReference: message.clientReference })
           })
         )
+        appended.add(message.id, "accepted")
         yield* Routing.RouteWorkflow.execute({ message, route }, { discard: true }).pipe(
           Effect.provideService(WorkflowEngine, engine)
         )
@@ -215,6 +234,7 @@ export const make = (
           }),
           exit: Exit.succeed(decision.value)
         }).pipe(Effect.provideService(WorkflowEngine, engine))
+        if (inMemory) yield* wakeUp(step.executionId)
       }).pipe(Effect.withSpan("Router.onEvent", { attributes: { "event.tag": event._tag } }))
 
     return Router.of({

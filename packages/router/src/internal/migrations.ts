@@ -37,24 +37,15 @@ export const runLog = (prefix: string): Effect.Effect<void, SqlError | Migration
           event_key ${key} NOT NULL,
           tag ${key} NOT NULL,
           at BIGINT NOT NULL,
+          route TEXT,
+          status ${key},
+          channel ${key},
           data TEXT NOT NULL,
           UNIQUE (message_id, event_key)
         )`
+      yield* sql`CREATE INDEX ${sql(`${prefix}_events_tag_seq`)} ON ${sql(`${prefix}_events`)} (tag, seq)`
       yield* sql`
-        CREATE TABLE IF NOT EXISTS ${sql(`${prefix}_messages`)} (
-          message_id ${key} PRIMARY KEY,
-          accepted_seq BIGINT NOT NULL,
-          route TEXT,
-          status ${key} NOT NULL,
-          channel ${key},
-          late INTEGER NOT NULL DEFAULT 0,
-          accepted_at BIGINT NOT NULL,
-          updated_at BIGINT NOT NULL,
-          events INTEGER NOT NULL DEFAULT 0
-        )`
-      yield* sql`CREATE INDEX ${sql(`${prefix}_messages_seq`)} ON ${sql(`${prefix}_messages`)} (accepted_seq)`
-      yield* sql`
-        CREATE INDEX ${sql(`${prefix}_messages_status_seq`)} ON ${sql(`${prefix}_messages`)} (status, accepted_seq)`
+        CREATE INDEX ${sql(`${prefix}_events_message_tag`)} ON ${sql(`${prefix}_events`)} (message_id, tag)`
     })
   })
 

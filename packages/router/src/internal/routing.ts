@@ -57,6 +57,29 @@ export interface Dependencies {
   readonly channels: ReadonlyMap<string, Channel.Channel>
   readonly log: MessageLog.Service
   readonly index: ReceiptIndex.Service
+  readonly appended: Appended
+}
+
+/**
+ * The log keys this process has appended recently. A workflow replays from its start every time it resumes;
+ * appends are idempotent, but skipping the ones this process knows it made saves a write each. After a
+ * restart the set is empty and the log's own idempotency takes over.
+ *
+ * @internal
+ */
+export class Appended {
+  private readonly keys = new Map<string, true>()
+  constructor(private readonly capacity: number) {}
+  has(messageId: string, key: string): boolean {
+    return this.keys.has(`${messageId}\u0000${key}`)
+  }
+  add(messageId: string, key: string): void {
+    this.keys.set(`${messageId}\u0000${key}`, true)
+    if (this.keys.size > this.capacity) {
+      const oldest = this.keys.keys().next()
+      if (oldest.done !== true) this.keys.delete(oldest.value)
+    }
+  }
 }
 
 type StepResult =
@@ -95,7 +118,12 @@ export const run = (deps: Dependencies) =>
 ) =>
   Effect.gen(function*() {
     const { message, route } = payload
-    const log = (key: string, event: MessageLog.Event) => persistently(deps.log.append(message.id, key, event))
+    const log = (key: string, event: MessageLog.Event): Effect.Effect<void> =>
+      deps.appended.has(message.id, key)
+        ? Effect.void
+        : persistently(deps.log.append(message.id, key, event)).pipe(
+          Effect.tap(() => Effect.sync(() => deps.appended.add(message.id, key)))
+        )
 
     yield* log(
       "accepted",
