@@ -43,3 +43,18 @@ export * as InMemoryProvider from "./InMemoryProvider.js"
  * @since 0.1.0
  */
 export * as InMemoryWebhook from "./InMemoryWebhook.js"
+
+/**
+ * Loads an OpenAPI 3 / Swagger 2 definition and validates recorded requests and responses against it,
+ * returning readable errors.
+ *
+ * @since 0.1.0
+ */
+export * as OpenApiValidator from "./OpenApiValidator.js"
+
+/**
+ * A webhook endpoint on 127.0.0.1 that mounts your parsers and collects the events and requests it receives.
+ *
+ * @since 0.1.0
+ */
+export * as WebhookReceiver from "./WebhookReceiver.js"

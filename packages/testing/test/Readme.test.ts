@@ -2,8 +2,8 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Content, Message, Recipient } from "@switchboard/core"
-import { InMemoryChannel, InMemoryProvider, MockHttpClient } from "@switchboard/testing"
-import { Effect } from "effect"
+import { InMemoryChannel, InMemoryProvider, InMemoryWebhook, MockHttpClient, OpenApiValidator, WebhookReceiver } from "@switchboard/testing"
+import { Effect, Redacted } from "effect"
 
 describe("README", () => {
   it.effect("sends the message as JSON", () =>
@@ -59,5 +59,45 @@ describe("README", () => {
       const [update] = yield* provider.report(message.id, "delivered")
       assert.strictEqual(update!.providerMessageId, receipt.providerMessageIds[0])
       assert.strictEqual(update!.channel, "sms.primary")
+    }))
+
+  it.effect("every request is valid against the provider's definition", () =>
+    Effect.gen(function*() {
+      const spec = yield* OpenApiValidator.load(new URL("./fixtures/inmemory.openapi.yml", import.meta.url))
+      const { channel, http } = yield* InMemoryChannel.fixture()
+      const recipient = yield* Recipient.fromPhone("+31612345678")
+      yield* channel.send(yield* Message.make({ recipient, content: Content.text("Your code is 123456") }))
+
+      const [sent] = yield* http.requests
+      const request = { headers: sent!.headers, body: MockHttpClient.bodyJson(sent!) }
+      assert.deepStrictEqual(OpenApiValidator.requestErrors(spec, "POST /v1/messages", request), [])
+
+      // a negative control: the validator does check
+      assert.deepStrictEqual(
+        OpenApiValidator.requestErrors(spec, "POST /v1/messages", { ...request, body: { content: { type: "text" } } }),
+        ["body to: must have required property 'to'", "body client_ref: must have required property 'client_ref'"]
+      )
+    }))
+
+  it.scopedLive("a signed status callback arrives as a StatusUpdate; a forged one is refused", () =>
+    Effect.gen(function*() {
+      const secret = Redacted.make("whsec-example-0123456789")
+      const receiver = yield* WebhookReceiver.make({
+        parsers: { "/webhooks/status": InMemoryWebhook.parser({ secret }) }
+      })
+      const callback = InMemoryWebhook.callback(secret, `${receiver.url}/webhooks/status`, {
+        messageId: "im-000001",
+        status: "delivered",
+        timestamp: "2026-01-01T10:00:00.000Z"
+      })
+      // what the provider (here: fetch) does
+      const post = (body: string) =>
+        Effect.promise(() => fetch(callback.url, { method: "POST", headers: callback.headers as Record<string, string>, body }))
+      yield* post(callback.body)
+      yield* post(callback.body.replace("delivered", "read"))
+
+      const [update] = yield* receiver.events.takeN(1) // waits for it
+      assert.strictEqual(update!._tag, "StatusUpdate")
+      assert.deepStrictEqual((yield* receiver.requests.all).map((request) => request.status), [200, 401])
     }))
 })
