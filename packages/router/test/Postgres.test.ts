@@ -1,18 +1,27 @@
 import * as Status from "@switchboard/core/Status"
 import * as Simulator from "@switchboard/simulator/Simulator"
+import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as net from "node:net"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
+import * as MessageLog from "../src/MessageLog.js"
+import * as ReceiptIndex from "../src/ReceiptIndex.js"
 import * as Route from "../src/Route.js"
 import * as Postgres from "./fixtures/postgres.js"
 import * as Processes from "./fixtures/processes.js"
 import * as SimulatorSms from "./fixtures/simulatorSms.js"
+import { checks } from "./fixtures/storeChecks.js"
 import { providerIdAt, sendsAt, sentBy, until } from "./fixtures/waiting.js"
 
-// Two runner processes on one PostgreSQL (a private server on loopback, or SWITCHBOARD_TEST_PG_URL):
-// messages are submitted to one runner and their receipts delivered to the other; then one runner is
-// killed with SIGKILL while its messages wait, and the other takes its shards over and finishes them.
+// Everything that needs PostgreSQL (a private server on loopback, or SWITCHBOARD_TEST_PG_URL; skipped, with
+// the reason, when neither is available):
+// - the message log and receipt index checks every store passes;
+// - scale-out: two runner processes on one database; messages are submitted to one runner and their
+//   receipts delivered to the other; then one runner is killed with SIGKILL while its messages wait, and
+//   the other takes its shards over and finishes them.
 
 const encodeUpdate = Schema.encodeSync(Status.StatusUpdate)
 
@@ -30,7 +39,7 @@ let postgres: Postgres.Started = { _tag: "Unavailable", reason: "not started" }
 
 beforeAll(async () => {
   postgres = await Postgres.start()
-  if (postgres._tag === "Unavailable") console.warn(`scale-out tests skipped: ${postgres.reason}`)
+  if (postgres._tag === "Unavailable") console.warn(`PostgreSQL tests skipped: ${postgres.reason}`)
 }, 120_000)
 
 afterAll(async () => {
@@ -68,7 +77,21 @@ const awaitAll = (simulator: Simulator.Service, runner: Processes.RouterProcess,
       assert.strictEqual(yield* sendsAt(simulator, id), 1, `${id} was sent once`)
     }), { concurrency: "unbounded", discard: true })
 
-describe(`scale-out (PostgreSQL, two runner processes)`, () => {
+const stores = (url: string, prefix: string) =>
+  Layer.merge(MessageLog.layerSql({ prefix }), ReceiptIndex.layerSql({ prefix })).pipe(
+    Layer.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 4 }))
+  )
+
+describe("stores in PostgreSQL", () => {
+  checks.forEach((check, i) =>
+    it(check.name, async (ctx) => {
+      if (postgres._tag === "Unavailable") return ctx.skip(postgres.reason)
+      await Effect.runPromise(Effect.provide(check.run, stores(postgres.postgres.url, `check_${i}`)))
+    }, 60_000)
+  )
+})
+
+describe("scale-out (PostgreSQL, two runner processes)", () => {
   it("runners share the work, and one finishes what a killed one left", async (ctx) => {
     if (postgres._tag === "Unavailable") return ctx.skip(postgres.reason)
     const url = postgres.postgres.url
