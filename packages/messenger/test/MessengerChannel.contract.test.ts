@@ -4,11 +4,11 @@ import type { InboundMessage } from "@switchboard/core/InboundMessage"
 import * as Message from "@switchboard/core/Message"
 import * as Recipient from "@switchboard/core/Recipient"
 import type { StatusUpdate } from "@switchboard/core/Status"
+import { OpenApiValidator } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as MessengerChannel from "../src/MessengerChannel.js"
 import * as Contract from "./support/contract.js"
-import * as OpenApi from "./support/openapi.js"
 
 const page = "107083064136738"
 const person = "5234567890123456"
@@ -92,18 +92,18 @@ for (const shape of ["v1", "v0.1"] as const) {
             yield* Message.make({ recipient: Recipient.make({ messengerId: person }), content, metadata })
           )
         }
-        const spec = yield* OpenApi.load(shape === "v1" ? "vonage-messages-v1.mock.yml" : "vonage-messages-v0.1.mock.yml")
+        const spec = yield* OpenApiValidator.load(new URL(`./fixtures/specs/vonage-messages-${shape}.mock.yml`, import.meta.url))
         const route = shape === "v1" ? "/v1/messages" : "/v0.1/messages"
         const requests = yield* Contract.messageRequests
         assert.strictEqual(requests.length, contents.length)
         for (const request of requests) {
-          assert.deepStrictEqual(OpenApi.requestErrors(spec, route, "post", { headers: request.headers, body: request.json }), [])
+          assert.deepStrictEqual(OpenApiValidator.requestErrors(spec, `POST ${route}`, { headers: request.headers, body: request.json }), [])
         }
         // the validator does check: a category Facebook does not know is refused
         const broken = structuredClone(requests[1]!.json) as any
         if (shape === "v1") broken.messenger.category = "broadcast"
         else broken.message.messenger.category = "broadcast"
-        assert.isNotEmpty(OpenApi.requestErrors(spec, route, "post", { headers: requests[1]!.headers, body: broken }))
+        assert.isNotEmpty(OpenApiValidator.requestErrors(spec, `POST ${route}`, { headers: requests[1]!.headers, body: broken }))
       }).pipe(Effect.provide(environment(shape))))
   })
 }

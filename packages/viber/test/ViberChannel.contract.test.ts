@@ -5,12 +5,12 @@ import * as Message from "@switchboard/core/Message"
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
 import type { StatusUpdate } from "@switchboard/core/Status"
+import { OpenApiValidator } from "@switchboard/testing"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ViberChannel from "../src/ViberChannel.js"
 import * as Contract from "./support/contract.js"
-import * as OpenApi from "./support/openapi.js"
 
 const serviceId = "654321"
 const to = (phone: string) => Recipient.make({ phone: phone as Phone.E164 })
@@ -87,17 +87,17 @@ for (const shape of ["v1", "v0.1"] as const) {
         for (const content of contents) {
           yield* viber.send(yield* Message.make({ recipient: to("+447700900000"), content, ttl: Duration.minutes(10) }))
         }
-        const spec = yield* OpenApi.load(shape === "v1" ? "vonage-messages-v1.mock.yml" : "vonage-messages-v0.1.mock.yml")
+        const spec = yield* OpenApiValidator.load(new URL(`./fixtures/specs/vonage-messages-${shape}.mock.yml`, import.meta.url))
         const route = shape === "v1" ? "/v1/messages" : "/v0.1/messages"
         const requests = yield* Contract.messageRequests
         assert.strictEqual(requests.length, contents.length)
         for (const request of requests) {
-          assert.deepStrictEqual(OpenApi.requestErrors(spec, route, "post", { headers: request.headers, body: request.json }), [])
+          assert.deepStrictEqual(OpenApiValidator.requestErrors(spec, `POST ${route}`, { headers: request.headers, body: request.json }), [])
         }
         const broken = structuredClone(requests[0]!.json) as any
         if (shape === "v1") broken.viber_service.ttl = 5
         else broken.message.viber_service_msg.ttl = 5
-        assert.isNotEmpty(OpenApi.requestErrors(spec, route, "post", { headers: requests[0]!.headers, body: broken }))
+        assert.isNotEmpty(OpenApiValidator.requestErrors(spec, `POST ${route}`, { headers: requests[0]!.headers, body: broken }))
       }).pipe(Effect.provide(environment(shape))))
   })
 }

@@ -1,12 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { OAuthClientCredentials } from "@switchboard/auth"
-import { MockHttpClient } from "@switchboard/testing"
+import { MockHttpClient, OpenApiValidator } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Applications from "../src/Applications.js"
 import { apiSecret, kpnSecret, kpnToken, kpnTokenRoute } from "./helpers.js"
-import * as OpenApi from "./support/openapi.js"
 
 const privateKey = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
 
@@ -47,7 +46,7 @@ const headersOf = (request: MockHttpClient.RecordedRequest) => request.headers
 describe("Applications", () => {
   it.effect("create, list, get, update and delete, direct to Vonage, valid against application.v2.yml", () =>
     Effect.gen(function*() {
-      const spec = yield* OpenApi.load("application.v2.yml")
+      const spec = yield* OpenApiValidator.load(new URL("./fixtures/specs/application.v2.yml", import.meta.url))
       const applications = yield* Applications.Applications
       const created = yield* applications.create(input)
       assert.strictEqual(created.id, "app-1")
@@ -96,14 +95,14 @@ describe("Applications", () => {
         }
       })
       assert.deepStrictEqual(
-        OpenApi.requestErrors(spec, "/", "post", { headers: headersOf(requests[0]!), body: MockHttpClient.bodyJson(requests[0]!) }),
+        OpenApiValidator.requestErrors(spec, "POST /", { headers: headersOf(requests[0]!), body: MockHttpClient.bodyJson(requests[0]!) }),
         []
       )
       // the validator does check: a body without a name is refused
-      assert.isNotEmpty(OpenApi.requestErrors(spec, "/", "post", { headers: headersOf(requests[0]!), body: { capabilities: {} } }))
-      assert.deepStrictEqual(OpenApi.requestErrors(spec, "/", "get", { headers: headersOf(requests[1]!), query: requests[1]!.query }, { coerce: true }), [])
+      assert.isNotEmpty(OpenApiValidator.requestErrors(spec, "POST /", { headers: headersOf(requests[0]!), body: { capabilities: {} } }))
+      assert.deepStrictEqual(OpenApiValidator.requestErrors(spec, "GET /", { headers: headersOf(requests[1]!), query: requests[1]!.query }, { coerce: true }), [])
       assert.deepStrictEqual(
-        OpenApi.requestErrors(spec, "/{id}", "put", {
+        OpenApiValidator.requestErrors(spec, "PUT /{id}", {
           headers: headersOf(requests[3]!),
           body: MockHttpClient.bodyJson(requests[3]!),
           params: { id: "app-1" }

@@ -4,13 +4,13 @@ import * as Message from "@switchboard/core/Message"
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
 import type { StatusUpdate } from "@switchboard/core/Status"
+import { OpenApiValidator } from "@switchboard/testing"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConversationWindow from "../src/ConversationWindow.js"
 import * as WhatsAppChannel from "../src/WhatsAppChannel.js"
 import * as Contract from "./support/contract.js"
-import * as OpenApi from "./support/openapi.js"
 
 const business = "447700900001"
 const customer = "+447700900000"
@@ -120,7 +120,7 @@ for (const shape of ["v1", "v0.1"] as const) {
         for (const content of contents) {
           yield* whatsapp.send(yield* Message.make({ recipient: to(customer), content }))
         }
-        const spec = yield* OpenApi.load(shape === "v1" ? "vonage-messages-v1.mock.yml" : "vonage-messages-v0.1.mock.yml")
+        const spec = yield* OpenApiValidator.load(new URL(`./fixtures/specs/vonage-messages-${shape}.mock.yml`, import.meta.url))
         const route = shape === "v1" ? "/v1/messages" : "/v0.1/messages"
         const requests = yield* Contract.messageRequests
         assert.strictEqual(requests.length, contents.length)
@@ -128,9 +128,9 @@ for (const shape of ["v1", "v0.1"] as const) {
         const broken = structuredClone(requests[0]!.json) as any
         if (shape === "v1") delete broken.text
         else delete broken.message.content.text
-        assert.isNotEmpty(OpenApi.requestErrors(spec, route, "post", { headers: requests[0]!.headers, body: broken }))
+        assert.isNotEmpty(OpenApiValidator.requestErrors(spec, `POST ${route}`, { headers: requests[0]!.headers, body: broken }))
         for (const request of requests) {
-          const errors = OpenApi.requestErrors(spec, route, "post", { headers: request.headers, body: request.json })
+          const errors = OpenApiValidator.requestErrors(spec, `POST ${route}`, { headers: request.headers, body: request.json })
           const kind = shape === "v1" ? (request.json as any).message_type : (request.json as any).message.content.type
           if (shape === "v0.1" && kind === "template") {
             // The KPN guide sends WhatsApp template parameters as {"default": "…"} objects; the 0.4.0 definition
@@ -141,7 +141,7 @@ for (const shape of ["v1", "v0.1"] as const) {
             const parameters = asDefinition.message.content.template.parameters as ReadonlyArray<{ default: string }>
             assert.deepStrictEqual(parameters, [{ default: "Nexmo Verification" }, { default: "64873" }, { default: "10" }])
             asDefinition.message.content.template.parameters = parameters.map((parameter) => parameter.default)
-            assert.deepStrictEqual(OpenApi.requestErrors(spec, route, "post", { headers: request.headers, body: asDefinition }), [])
+            assert.deepStrictEqual(OpenApiValidator.requestErrors(spec, `POST ${route}`, { headers: request.headers, body: asDefinition }), [])
           } else if (shape === "v0.1" && kind === "custom") {
             // The 0.4.0 definition has no custom type; the KPN guide lists it for WhatsApp.
             assert.isNotEmpty(errors)
