@@ -16,15 +16,20 @@
  *
  * @example
  * ```ts
+ * import type { Channel } from "@switchboard/core"
  * import { Engine, Router } from "@switchboard/router"
  * import { Layer, Redacted } from "effect"
  *
+ * declare const channels: ReadonlyArray<Channel.Channel>
+ *
  * // one process, SQLite file
- * const single = Router.layer({ channels }).pipe(Layer.provide(Engine.layerSqlite({ filename: "switchboard.db" })))
+ * const single = Router.layer({ channels }).pipe(
+ *   Layer.provideMerge(Engine.layerSqlite({ filename: "switchboard.db" }))
+ * )
  *
  * // one of several runners sharing PostgreSQL; each runner listens on its own address
  * const runner = Router.layer({ channels }).pipe(
- *   Layer.provide(Engine.layerPostgres({
+ *   Layer.provideMerge(Engine.layerPostgres({
  *     url: Redacted.make("postgres://switchboard@db.internal/switchboard"),
  *     runner: { host: "10.0.0.7", port: 34431 }
  *   }))

@@ -21,8 +21,8 @@
  *     for (const entry of yield* log.timeline(id)) {
  *       console.log(entry.at, MessageLog.describe(entry.event))
  *     }
- *     const failedToday = yield* log.list({ status: ["failed"] }, { limit: 20 })
- *     return failedToday.items
+ *     const failed = yield* log.list({ status: ["failed"] }, { limit: 20 })
+ *     return failed.items
  *   })
  * ```
  *

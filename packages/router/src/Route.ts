@@ -20,8 +20,16 @@
  *
  * @example
  * ```ts
+ * import { Capabilities } from "@switchboard/core"
  * import { Route } from "@switchboard/router"
  * import { Effect } from "effect"
+ *
+ * const whatsapp = Capabilities.make({
+ *   channel: "whatsapp", outbound: ["Text"], inbound: ["Text"], address: "phone", receipts: ["delivered", "read"]
+ * })
+ * const sms = Capabilities.make({
+ *   channel: "sms.vonage", outbound: ["Text"], inbound: ["Text"], address: "phone", receipts: ["delivered"]
+ * })
  *
  * const route = Route.decodeJson(`{
  *   "name": "otp",
@@ -32,9 +40,8 @@
  *   ]
  * }`)
  *
- * const checked = Effect.flatMap(route, (route) =>
- *   Route.validate(route, [whatsappCapabilities, smsCapabilities])
- * )
+ * // fails with a RouteError naming the step when a step cannot work with its channel
+ * const checked = Effect.flatMap(route, (route) => Route.validate(route, [whatsapp, sms]))
  * ```
  *
  * @since 0.1.0

@@ -14,8 +14,13 @@
  *
  * @example
  * ```ts
+ * import type { Channel, Message } from "@switchboard/core"
  * import { Engine, Route, Router } from "@switchboard/router"
  * import { Effect, Layer } from "effect"
+ *
+ * declare const whatsapp: Channel.Channel
+ * declare const sms: Channel.Channel
+ * declare const message: Message.Message
  *
  * const route = Route.make([
  *   { channel: "whatsapp", successOn: "read", within: "2 minutes" },
@@ -27,11 +32,11 @@
  *   const id = yield* router.submit(message, route)
  *   // ... provider webhooks call router.onEvent(event) ...
  *   const outcome = yield* router.awaitOutcome(id)
- *   console.log(outcome.status, outcome.channel)
+ *   return [outcome.status, outcome.channel]
  * })
  *
  * const RouterLive = Router.layer({ channels: [whatsapp, sms] }).pipe(
- *   Layer.provide(Engine.layerSqlite({ filename: "switchboard.db" }))
+ *   Layer.provideMerge(Engine.layerSqlite({ filename: "switchboard.db" }))
  * )
  * ```
  *
@@ -105,6 +110,10 @@ export interface Service {
    */
   readonly onEvent: (
     event: Webhook.Event
+  ) => Effect.Effect<void, ReceiptIndex.ReceiptIndexError | MessageLog.MessageLogError>
+  /** `onEvent` for each event, in order: the handler to give a webhook parser. */
+  readonly onEvents: (
+    events: ReadonlyArray<Webhook.Event>
   ) => Effect.Effect<void, ReceiptIndex.ReceiptIndexError | MessageLog.MessageLogError>
 }
 
@@ -244,7 +253,8 @@ export const make = (
       awaitOutcome,
       send: (message, route) => Effect.flatMap(submit(message, route), awaitOutcome),
       outcome: (messageId) => log.outcome(messageId),
-      onEvent
+      onEvent,
+      onEvents: (events) => Effect.forEach(events, onEvent, { discard: true })
     })
   })
 
