@@ -21,8 +21,8 @@ export const shared: ViteUserConfig = {
   resolve: { alias },
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     sequence: { concurrent: false }
   }
 }
