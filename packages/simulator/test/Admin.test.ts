@@ -2,6 +2,7 @@ import { assert, describe, layer } from "@effect/vitest"
 import { VonageSignature } from "@switchboard/auth"
 import { Sms } from "@switchboard/core"
 import { Simulator } from "@switchboard/simulator"
+import { OpenApiValidator } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
@@ -127,7 +128,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
         assert.strictEqual(ordered.map((p) => p.text).join(""), text)
         const schema = (yield* smsSpec)["components"]["schemas"]["InboundMessage"]
         for (const part of parts) {
-          assert.deepStrictEqual(OpenApi.schemaErrors(schema, part), [])
+          assert.deepStrictEqual(OpenApiValidator.schemaErrors(schema, part), [])
           yield* VonageSignature.verify({ params: part, secret: Redacted.make("in-secret"), algorithm: "sha512" })
         }
 
@@ -234,13 +235,13 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
     it.effect("reject what the definitions do not allow (so a pass means something)", () =>
       Effect.gen(function*() {
         const doc = yield* smsSpec
-        assert.isNotEmpty(OpenApi.responseErrors(doc, "/sms/{format}", "post", 200, { "message-count": 1, messages: "none" }))
-        assert.isNotEmpty(OpenApi.requestErrors(doc, "/sms/{format}", "post", {
+        assert.isNotEmpty(OpenApiValidator.responseErrors(doc, "POST /sms/{format}", 200, { "message-count": 1, messages: "none" }))
+        assert.isNotEmpty(OpenApiValidator.requestErrors(doc, "POST /sms/{format}", {
           headers: { "content-type": "application/x-www-form-urlencoded" },
           body: { api_key: "short", from: "Acme", to: "x" },
           params: { format: "json" }
         }, { coerce: true }))
-        assert.isNotEmpty(OpenApi.schemaErrors(doc["components"]["schemas"]["InboundMessage"], { msisdn: "1" }))
+        assert.isNotEmpty(OpenApiValidator.schemaErrors(doc["components"]["schemas"]["InboundMessage"], { msisdn: "1" }))
       }))
   })
 })

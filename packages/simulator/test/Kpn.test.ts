@@ -1,6 +1,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { KpnWebhookSignature } from "@switchboard/auth"
 import { Simulator } from "@switchboard/simulator"
+import { OpenApiValidator } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as fs from "node:fs"
@@ -42,14 +43,14 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
         }
         const doc = yield* mock
         assert.deepStrictEqual(
-          OpenApi.requestErrors(doc, "/oauth/client_credential/accesstoken", "post", {
+          OpenApiValidator.requestErrors(doc, "POST /oauth/client_credential/accesstoken", {
             headers: { "content-type": "application/x-www-form-urlencoded" },
             body: form,
             query: { grant_type: "client_credentials" }
           }),
           []
         )
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/oauth/client_credential/accesstoken", "post", 200, answer.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /oauth/client_credential/accesstoken", 200, answer.json), [])
         yield* Http.postForm(`${simulator.baseUrl}${tokenPath}`, form)
         assert.strictEqual((yield* simulator.counters).tokensIssued, 2)
       }))
@@ -64,7 +65,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
         assert.strictEqual(wrongSecret.status, 401)
         assert.strictEqual(wrongSecret.json.ErrorCode, "invalid_client")
         const doc = yield* mock
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/oauth/client_credential/accesstoken", "post", 401, unknown.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /oauth/client_credential/accesstoken", 401, unknown.json), [])
         const noGrant = yield* Http.postForm(`${simulator.baseUrl}/oauth/client_credential/accesstoken`, { client_id: "my-app", client_secret: "my-secret" })
         assert.strictEqual(noGrant.status, 400)
         assert.strictEqual((yield* simulator.counters).tokensIssued, 0)
@@ -89,7 +90,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
         assert.strictEqual(as500.status, 500)
         assert.strictEqual(as500.json.fault.detail.errorcode, "oauth.v2.InvalidAccessToken")
         const doc = yield* mock
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/communication/kpn/sms/send", "post", 401, expired.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /communication/kpn/sms/send", 401, expired.json), [])
       }))
   })
 
@@ -120,11 +121,11 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
         assert.isString(answer.headers.get("quota-reset-utc"))
         const doc = yield* official
         assert.deepStrictEqual(
-          OpenApi.requestErrors(doc, "/send", "post", { headers: { "content-type": "application/json" }, body }),
+          OpenApiValidator.requestErrors(doc, "POST /send", { headers: { "content-type": "application/json" }, body }),
           []
         )
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/send", "post", 200, answer.json), [])
-        assert.deepStrictEqual(OpenApi.responseErrors(yield* mock, "/communication/kpn/sms/send", "post", 200, answer.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /send", 200, answer.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* mock, "POST /communication/kpn/sms/send", 200, answer.json), [])
 
         const reports = yield* listener.takeN(3)
         const recipients = reports.map((report) => JSON.parse(report.body).RecipientPhonenumber).sort()
@@ -153,7 +154,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
           messages: [{ mobile_number: "0612345678", content: "legacy" }]
         }, { authorization: `Bearer ${token}` })
         assert.strictEqual(answer.status, 200)
-        assert.deepStrictEqual(OpenApi.responseErrors(yield* mock, "/messaging/sms-kpn/v1/send", "post", 200, answer.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* mock, "POST /messaging/sms-kpn/v1/send", 200, answer.json), [])
       }))
 
     it.scoped("refuses what KPN refuses with its error envelope", () =>
@@ -183,7 +184,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
           assert.strictEqual(answer.status, 400, name)
           assert.strictEqual(answer.json.errorResponse.code, "400", name)
           assert.isString(answer.json.errorResponse.message, name)
-          assert.deepStrictEqual(OpenApi.responseErrors(doc, "/send", "post", 400, answer.json), [], name)
+          assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /send", 400, answer.json), [], name)
         }
         const exactly200 = yield* send({
           messages: [{
@@ -227,7 +228,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
         assert.strictEqual(payload.content, "Hello")
         const doc = yield* inboundSpec
         assert.deepStrictEqual(
-          OpenApi.schemaErrors(doc["components"]["schemas"]["InboundSms"], payload),
+          OpenApiValidator.schemaErrors(doc["components"]["schemas"]["InboundSms"], payload),
           []
         )
         yield* KpnWebhookSignature.verify({

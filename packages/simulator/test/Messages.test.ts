@@ -1,6 +1,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { MessagesWebhookJwt } from "@switchboard/auth"
 import { Simulator } from "@switchboard/simulator"
+import { OpenApiValidator } from "@switchboard/testing"
 import { MessengerCategory, Messages, MessengerText, SMS, ViberCategory, ViberText, WhatsAppText } from "@vonage/messages"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
@@ -43,7 +44,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         const doc = yield* v1
         const sent = yield* lastRequestBody(simulator)
         assert.deepStrictEqual(
-          OpenApi.requestErrors(doc, "/v1/messages", "post", { headers: { "content-type": "application/json" }, body: sent }),
+          OpenApiValidator.requestErrors(doc, "POST /v1/messages", { headers: { "content-type": "application/json" }, body: sent }),
           []
         )
         const requests = yield* simulator.requests
@@ -92,7 +93,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         const doc = yield* v1
         for (const status of statuses) assert.deepStrictEqual(OpenApi.webhookErrors(statusCallback(doc), status), [])
         assert.deepStrictEqual(
-          OpenApi.requestErrors(doc, "/v1/messages", "post", {
+          OpenApiValidator.requestErrors(doc, "POST /v1/messages", {
             headers: { "content-type": "application/json" },
             body: yield* lastRequestBody(simulator)
           }),
@@ -140,7 +141,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         const wrong = yield* Http.postJson(url, message, { authorization: Http.basic("abcd1234", "wrong") })
         assert.strictEqual(wrong.status, 401)
         assert.strictEqual(wrong.json.title, "Unauthorized")
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/v1/messages", "post", 401, wrong.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /v1/messages", 401, wrong.json), [])
         const none = yield* Http.postJson(url, message)
         assert.strictEqual(none.status, 401)
         const notJwt = yield* Http.postJson(url, message, { authorization: "Bearer not.a.jwt" })
@@ -149,14 +150,14 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         const auth = { authorization: Http.basic("abcd1234", "right") }
         const invalidJson = yield* Http.call(url, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: "{" })
         assert.strictEqual(invalidJson.status, 422)
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/v1/messages", "post", 422, invalidJson.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /v1/messages", 422, invalidJson.json), [])
         const channel = yield* Http.postJson(url, { ...message, channel: "pigeon" }, auth)
         assert.strictEqual(channel.status, 422)
         assert.match(channel.json.type, /#1400$/)
         const tooLong = yield* Http.postJson(url, { ...message, channel: "messenger", to: "0123456789", text: "x".repeat(641) }, auth)
         assert.strictEqual(tooLong.status, 422)
         assert.strictEqual(tooLong.json.invalid_parameters[0].name, "text")
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/v1/messages", "post", 422, tooLong.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /v1/messages", 422, tooLong.json), [])
         const wrongType = yield* Http.postJson(url, { ...message, message_type: "image", image: { url: "https://example.com/a.jpg" } }, auth)
         assert.strictEqual(wrongType.status, 422)
         assert.match(wrongType.json.type, /#1440$/)
@@ -232,14 +233,14 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         }
         const doc = yield* v01
         assert.deepStrictEqual(
-          OpenApi.requestErrors(doc, "/v0.1/messages", "post", { headers: { "content-type": "application/json" }, body }),
+          OpenApiValidator.requestErrors(doc, "POST /v0.1/messages", { headers: { "content-type": "application/json" }, body }),
           []
         )
         const refused = yield* Http.postJson(url, body)
         assert.strictEqual(refused.status, 401)
         const answer = yield* Http.postJson(url, body, { authorization: `Bearer ${token}` })
         assert.strictEqual(answer.status, 202)
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/v0.1/messages", "post", 202, answer.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /v0.1/messages", 202, answer.json), [])
         const callback = doc["paths"]["/v0.1/messages"]["post"]["callbacks"]["message-status"]["{$request.body#/callback}"]["post"]
         const delivered = (yield* listener.takeN(2)).map((s) => JSON.parse(s.body))
         assert.deepStrictEqual(delivered.map((s) => s.status), ["submitted", "delivered"])
@@ -254,7 +255,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
 
         const invalid = yield* Http.postJson(url, { ...body, to: { type: "fax", number: "1" } }, { authorization: `Bearer ${token}` })
         assert.strictEqual(invalid.status, 400)
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/v0.1/messages", "post", 400, invalid.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /v0.1/messages", 400, invalid.json), [])
       }))
   })
 

@@ -1,5 +1,6 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Scenario, Simulator } from "@switchboard/simulator"
+import { OpenApiValidator } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -133,11 +134,11 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
       })
       const barred = yield* sms(simulator, "447700900007")
       assert.deepStrictEqual(barred.json, { "message-count": "1", messages: [{ status: "7", "error-text": "Number barred." }] })
-      assert.deepStrictEqual(OpenApi.responseErrors(yield* smsSpec, "/sms/{format}", "post", 200, barred.json), [])
+      assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* smsSpec, "POST /sms/{format}", 200, barred.json), [])
       assert.strictEqual((yield* sms(simulator, "447700900015")).json.messages[0]["error-text"], "Illegal Sender Address - rejected")
       const lowBalance = yield* message(simulator, "447700900099")
       assert.strictEqual(lowBalance.status, 402)
-      assert.deepStrictEqual(OpenApi.responseErrors(yield* messagesSpec, "/v1/messages", "post", 402, lowBalance.json), [])
+      assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* messagesSpec, "POST /v1/messages", 402, lowBalance.json), [])
       const sender = yield* message(simulator, "447700900098")
       assert.strictEqual(sender.status, 422)
       assert.match(sender.json.type, /#1120$/)
@@ -228,7 +229,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
       const messages = yield* message(simulator, "447700900000")
       assert.strictEqual(messages.status, 429)
       assert.strictEqual(messages.headers.get("retry-after"), "1")
-      assert.deepStrictEqual(OpenApi.responseErrors(yield* messagesSpec, "/v1/messages", "post", 429, messages.json), [])
+      assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* messagesSpec, "POST /v1/messages", 429, messages.json), [])
       const token = yield* Http.kpnToken(simulator.baseUrl)
       const kpnThrottled = yield* kpn(simulator, token, "http://127.0.0.1:9/unused")
       assert.strictEqual(kpnThrottled.status, 429)
@@ -247,7 +248,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
       yield* simulator.loadScenario({ default: { type: "server-error" } })
       const internal = yield* message(simulator, "447700900000")
       assert.strictEqual(internal.status, 500)
-      assert.deepStrictEqual(OpenApi.responseErrors(yield* messagesSpec, "/v1/messages", "post", 500, internal.json), [])
+      assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* messagesSpec, "POST /v1/messages", 500, internal.json), [])
       const token = yield* Http.kpnToken(simulator.baseUrl)
       const kpnError = yield* kpn(simulator, token, "http://127.0.0.1:9/unused")
       assert.strictEqual(kpnError.status, 500)

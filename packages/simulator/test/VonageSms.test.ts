@@ -1,6 +1,7 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { VonageSignature } from "@switchboard/auth"
 import { Simulator } from "@switchboard/simulator"
+import { OpenApiValidator } from "@switchboard/testing"
 import { SMS } from "@vonage/sms"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
@@ -36,14 +37,14 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
 
         const doc = yield* spec
         assert.deepStrictEqual(
-          OpenApi.requestErrors(doc, "/sms/{format}", "post", {
+          OpenApiValidator.requestErrors(doc, "POST /sms/{format}", {
             headers: { "content-type": "application/x-www-form-urlencoded" },
             body: params,
             params: { format: "json" }
           }, { coerce: true }),
           []
         )
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/sms/{format}", "post", answer.status, answer.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /sms/{format}", answer.status, answer.json), [])
 
         const dlr = yield* listener.take
         assert.strictEqual(dlr.method, "POST")
@@ -82,7 +83,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         const receipts = (yield* listener.takeN(2)).map((r) => JSON.parse(r.body).messageId)
         assert.deepStrictEqual(receipts, [first["message-id"], second["message-id"]])
         const doc = yield* spec
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/sms/{format}", "post", answer.status, answer.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /sms/{format}", answer.status, answer.json), [])
       }))
 
     it.scoped("sends delivery receipts as GET query strings or form POSTs when configured", () =>
@@ -146,7 +147,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         const both = yield* Http.postForm(`${simulator.baseUrl}/sms/json`, { ...signed, api_secret: "abcdef0123456789" })
         assert.strictEqual(both.json.messages[0].status, "32")
         const doc = yield* spec
-        assert.deepStrictEqual(OpenApi.responseErrors(doc, "/sms/{format}", "post", forged.status, forged.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /sms/{format}", forged.status, forged.json), [])
       }))
 
     it.scoped("answers status 4 for credentials other than the required ones, and 2 for missing ones", () =>
@@ -198,13 +199,13 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         assert.strictEqual(answer.headers.get("quota-used"), "1")
         const kpn = yield* kpnSpec
         assert.deepStrictEqual(
-          OpenApi.requestErrors(kpn, "/send", "post", {
+          OpenApiValidator.requestErrors(kpn, "POST /send", {
             headers: { "content-type": "application/x-www-form-urlencoded" },
             body: params
           }, { coerce: true }),
           []
         )
-        assert.deepStrictEqual(OpenApi.responseErrors(yield* spec, "/sms/{format}", "post", 200, answer.json), [])
+        assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* spec, "POST /sms/{format}", 200, answer.json), [])
         const receipt = JSON.parse((yield* listener.take).body)
         assert.strictEqual(receipt.status, "delivered")
       }))
@@ -233,7 +234,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         assert.strictEqual(sent.headers["content-type"], "application/json")
         assert.strictEqual(sent.headers["authorization"], "Basic [redacted]")
         assert.deepStrictEqual(
-          OpenApi.requestErrors(yield* spec, "/sms/{format}", "post", {
+          OpenApiValidator.requestErrors(yield* spec, "POST /sms/{format}", {
             headers: { "content-type": "application/json" },
             body: JSON.parse(sent.body),
             params: { format: "json" }
