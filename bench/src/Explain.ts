@@ -67,6 +67,16 @@ const rules: ReadonlyArray<Rule> = [
       "A `Schema.Class` constructor: merging defaults and validating the fields of each `Message`, `Recipient`, `Receipt` and `SendRequest` built per send."
   },
   {
+    test: (row) => row.module === "effect/src/ParseResult.ts" && row.line >= 1100 && row.line <= 1300,
+    sentence: () =>
+      "Schema's struct validator: checking an object field by field — the request being encoded, the decoded answer, and each `Schema.Class` instance built per send (`Message`, `Recipient`, `Receipt`, `SendRequest`, `AcceptedPart`)."
+  },
+  {
+    test: (row) => row.module === "effect/src/ParseResult.ts" && row.line >= 1380 && row.line <= 1500,
+    sentence: () =>
+      "Schema's union matcher: picking the member of a union for a value (`AcceptedPart | RefusedPart` for each part of the answer, the content and address kinds of a `Message`)."
+  },
+  {
     test: (row) => row.module.includes("ParseResult"),
     sentence: () => "Schema parsing and validation (ParseResult): encoding the request, decoding the answer, validating class constructors."
   },
@@ -78,6 +88,16 @@ const rules: ReadonlyArray<Rule> = [
     test: fn(/^(runLoop|evaluateEffect|FiberRuntime|drainQueueOnCurrentThread|evaluateMessageWhileSuspended)$/, "fiberRuntime"),
     sentence: () =>
       "Effect's fiber interpreter: every `flatMap`, `map`, service lookup and `Effect.gen` step of a send is one turn of this loop; the cost grows with the number of steps, not with I/O."
+  },
+  {
+    test: (row) => row.module === "effect/src/internal/fiberRuntime.ts" && row.line >= 1370 && row.line <= 1400,
+    sentence: () =>
+      "The heart of Effect's interpreter: evaluating one effect primitive (every `flatMap`, `map`, `sync`, service lookup of a send passes through here once)."
+  },
+  {
+    test: (row) => row.module === "effect/src/internal/fiberRuntime.ts" && row.line >= 190 && row.line <= 210,
+    sentence: () =>
+      "Stepping `Effect.gen` generators: resuming a generator on each `yield*` (the channel's and the client's `send` are `Effect.gen` blocks)."
   },
   {
     test: fn("getFiberRef", "fiberRuntime"),
@@ -134,6 +154,28 @@ const rules: ReadonlyArray<Rule> = [
     sentence: () => "The benchmark's driver loop (timing each send): measurement overhead, the same for every contender."
   }
 ]
+
+/**
+ * The area a row belongs to, for the profile's summary by area.
+ *
+ * @since 0.1.0
+ * @category explaining
+ */
+export const area = (entry: CpuProfile.Row): string => {
+  const { functionName, module } = entry
+  if (functionName === "(garbage collector)") return "garbage collection"
+  if (functionName === "(program)") return "V8 (unattributed)"
+  if (/effect\/src\/(ParseResult|Schema|SchemaAST)\.ts/.test(module)) return "Schema (validation, encoding, decoding)"
+  if (/effect\/src\/internal\/tracer\.ts/.test(module) || /Span/.test(functionName)) return "spans (`Effect.withSpan`)"
+  if (module.startsWith("effect/")) return "Effect runtime (fibers, combinators)"
+  if (module.startsWith("@effect/platform")) return "`@effect/platform` HTTP client"
+  if (module.startsWith("undici")) return "undici"
+  if (module.startsWith("libphonenumber-js")) return "libphonenumber-js (phone numbers)"
+  if (module.startsWith("@switchboard/")) return "Switchboard's own code"
+  if (module.startsWith("bench/")) return "benchmark driver"
+  if (module.startsWith("node:") || module === "(native)") return "Node.js and native (sockets, HTTP parsing, timers)"
+  return "other"
+}
 
 /**
  * The sentence for a row.

@@ -14,6 +14,7 @@
  */
 import * as Contenders from "./Contenders.js"
 import * as Explain from "./Explain.js"
+import type * as CpuProfile from "./CpuProfile.js"
 import type * as Machine from "./Machine.js"
 import * as Markdown from "./Markdown.js"
 import * as Stats from "./Stats.js"
@@ -345,13 +346,31 @@ const routingSection = (result: Routing.Result): string => {
     }), resident memory after a full garbage collection:`,
     "",
     Markdown.table(
-      ["messages waiting", "RSS MiB", "heap used MiB", "RSS over idle, KiB/message", "time to submit and send the added messages"],
       [
-        ["0 (idle router)", Markdown.mib(result.baseline.rssBytes), Markdown.mib(result.baseline.heapUsedBytes), "–", "–"],
+        "messages waiting",
+        "RSS MiB",
+        "heap used MiB",
+        "external MiB",
+        "open files",
+        "RSS over idle, KiB/message",
+        "time to submit and send the added messages"
+      ],
+      [
+        [
+          "0 (idle router)",
+          Markdown.mib(result.baseline.rssBytes),
+          Markdown.mib(result.baseline.heapUsedBytes),
+          Markdown.mib(result.baseline.externalBytes),
+          Markdown.number(result.baseline.openFiles),
+          "–",
+          "–"
+        ],
         ...result.waiting.map((row) => [
           Markdown.number(row.waiting),
           Markdown.mib(row.rssBytes),
           Markdown.mib(row.heapUsedBytes),
+          Markdown.mib(row.externalBytes),
+          Markdown.number(row.openFiles),
           Markdown.number((row.rssBytes - result.baseline.rssBytes) / 1024 / row.waiting, 1),
           `${Markdown.duration(row.addedMs)} for ${Markdown.number(row.added)}`
         ])
@@ -403,8 +422,30 @@ const profileSection = (result: Profile.Result): string => {
         Explain.row(row)
       ]),
       ["right", "left", "left", "right", "right", "left"]
+    ),
+    "",
+    `The ten functions above are ${
+      Markdown.number(rows.reduce((sum, row) => sum + row.share, 0) * 100, 0)
+    }% of the time: the profile is flat. Self time of every function, by area:`,
+    "",
+    Markdown.table(
+      ["area", "self ms", "share"],
+      byArea(result.rows).map(([area, ms, share]) => [area, Markdown.number(ms), `${Markdown.number(share * 100, 1)}%`]),
+      ["left", "right", "right"]
     )
   ].join("\n")
+}
+
+const byArea = (rows: ReadonlyArray<CpuProfile.Row>): ReadonlyArray<readonly [string, number, number]> => {
+  const totals = new Map<string, { ms: number; share: number }>()
+  for (const row of rows) {
+    const key = Explain.area(row)
+    const entry = totals.get(key) ?? { ms: 0, share: 0 }
+    entry.ms += row.selfMs
+    entry.share += row.share
+    totals.set(key, entry)
+  }
+  return [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([area, { ms, share }]) => [area, ms, share] as const)
 }
 
 /**

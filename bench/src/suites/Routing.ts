@@ -90,6 +90,10 @@ export interface Waiting {
   readonly waiting: number
   readonly rssBytes: number
   readonly heapUsedBytes: number
+  /** Memory of C++ objects bound to JavaScript ones and of array buffers. */
+  readonly externalBytes: number
+  /** File descriptors the process holds (sockets, database files). */
+  readonly openFiles: number
   /** Time to submit and send the messages added at this step. */
   readonly addedMs: number
   readonly added: number
@@ -112,7 +116,12 @@ export interface Skipped {
 export interface Result {
   readonly endToEnd: ReadonlyArray<EndToEnd>
   /** Memory of an idle router (nothing waiting), then after each step of the waiting ladder. */
-  readonly baseline: { readonly rssBytes: number; readonly heapUsedBytes: number }
+  readonly baseline: {
+    readonly rssBytes: number
+    readonly heapUsedBytes: number
+    readonly externalBytes: number
+    readonly openFiles: number
+  }
   readonly waiting: ReadonlyArray<Waiting>
   /** Whether the waiting ladder ran in a router process of its own. */
   readonly waitingInOwnProcess: boolean
@@ -135,6 +144,8 @@ const fileSize = (file: string): number =>
 interface Memory {
   readonly rssBytes: number
   readonly heapUsedBytes: number
+  readonly externalBytes: number
+  readonly openFiles: number
 }
 
 /**
@@ -184,6 +195,12 @@ export const run = async (options: Options): Promise<Result> => {
         }
         const results: Array<EndToEnd["runs"][number]> = []
         for (let r = 0; r < runs; r++) {
+          // at least 3 runs at the smallest size; more only while they fit
+          const eachMs = results.length === 0 ? 0 : Stats.median(results.map((x) => x.elapsedMs))
+          if (r >= 3 && performance.now() + eachMs > endToEndDeadline) {
+            log(`  routing: stopped after ${r} runs of ${size} messages (budget)`)
+            break
+          }
           await simulator.reset()
           const cpuBefore = simulator.cpuTimeMillis()
           const result = await route(size, "outcome")

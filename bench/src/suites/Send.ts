@@ -44,7 +44,10 @@ export interface Options {
    */
   readonly count: (concurrency: number, slowestWarmupThroughput: number) => number
   readonly runs: number
-  /** Messages sent by each contender before the measured runs at each concurrency. */
+  /**
+   * Messages sent by each contender before the measured runs at each concurrency (then half as many again,
+   * whose speed sizes the runs).
+   */
   readonly warmup: number
   readonly privateKey?: string | undefined
   /** Connections each client may open (unlimited when absent). */
@@ -170,7 +173,14 @@ export const run = async (options: Options): Promise<Result> => {
           concurrency
         })
         if (warm.errors > 0) throw new Error(`${name} failed while warming up: ${warm.firstError}`)
-        warmups.push(warm.throughput)
+        // the warm-up's own speed is that of cold code; a short second run says how fast it is once warm
+        await simulator.reset()
+        const calibration = await workers[i]!.call<Driver.RunResult>("run", {
+          handle: name,
+          count: Math.max(20, Math.round(options.warmup / 2)),
+          concurrency
+        })
+        warmups.push(calibration.throughput)
       }
       const count = options.count(concurrency, Math.min(...warmups))
       log(`  ${options.title} c=${concurrency}: warmed up (slowest ${warmups.length > 0 ? Math.min(...warmups).toFixed(0) : "?"} msg/s); ${count} messages a run`)

@@ -6,7 +6,7 @@
 //   route  { count, concurrency, prefix, wait: "outcome" | "sent" }
 //          submits `count` messages (`concurrency` submissions in flight) and returns when every one has an
 //          outcome ("outcome") or a receipt from the provider ("sent", for messages left waiting for receipts)
-//   memory {}                                → resident memory after a full garbage collection
+//   memory {}                                → resident memory, heap and open files after a full garbage collection
 // The message log is wrapped to count receipts and outcomes as the router appends them, so completion is
 // observed without polling the database.
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -192,7 +192,19 @@ const memory = async () => {
     gc()
   }
   const usage = process.memoryUsage()
-  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, gc: gc !== undefined }
+  let openFiles = Number.NaN
+  try {
+    openFiles = fs.readdirSync("/proc/self/fd").length
+  } catch {
+    // not Linux
+  }
+  return {
+    rssBytes: usage.rss,
+    heapUsedBytes: usage.heapUsed,
+    externalBytes: usage.external + usage.arrayBuffers,
+    openFiles,
+    gc: gc !== undefined
+  }
 }
 
 Processes.serve(
