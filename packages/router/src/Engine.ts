@@ -59,7 +59,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import type * as Migrations from "./internal/migrations.js"
+import type { MigrationError } from "@effect/sql/Migrator"
 import { MemoryEngine } from "./internal/wakeup.js"
 import * as MessageLog from "./MessageLog.js"
 import * as ReceiptIndex from "./ReceiptIndex.js"
@@ -79,7 +79,7 @@ export type Services = WorkflowEngine | MessageLog.MessageLog | ReceiptIndex.Rec
  * @since 0.1.0
  * @category models
  */
-export type EngineError = SqlError | Migrations.MigrationError | ConfigError | SocketServer.SocketServerError
+export type EngineError = SqlError | MigrationError | ConfigError | SocketServer.SocketServerError
 
 /**
  * Everything in memory: for tests and demos. Nothing survives the process.
@@ -135,7 +135,7 @@ const stores = (options?: DurableOptions) =>
 const onCluster = <E, R>(
   cluster: Layer.Layer<Sharding.Sharding | Runners.Runners | MessageStorage.MessageStorage, E, R>,
   options?: DurableOptions
-): Layer.Layer<Services, E | SqlError | Migrations.MigrationError, R | SqlClient.SqlClient> =>
+): Layer.Layer<Services, E | SqlError | MigrationError, R | SqlClient.SqlClient> =>
   Layer.merge(ClusterWorkflowEngine.layer.pipe(Layer.provide(cluster)), stores(options))
 
 /**
@@ -150,7 +150,7 @@ const onCluster = <E, R>(
  */
 export const layerSingleNode = (
   options?: DurableOptions
-): Layer.Layer<Services, SqlError | Migrations.MigrationError | ConfigError, SqlClient.SqlClient> =>
+): Layer.Layer<Services, SqlError | MigrationError | ConfigError, SqlClient.SqlClient> =>
   onCluster(
     SingleRunner.layer({
       shardingConfig: { ...shardingDefaults, ...options?.shardingConfig },
@@ -178,7 +178,7 @@ export const layerSqlite = (
     /** The database file; created when missing. */
     readonly filename: string
   }
-): Layer.Layer<Services, SqlError | Migrations.MigrationError | ConfigError> =>
+): Layer.Layer<Services, SqlError | MigrationError | ConfigError> =>
   layerSingleNode(options).pipe(
     Layer.provide(writeAheadLog),
     Layer.provide(LibsqlClient.layer({ url: `file:${options.filename}`, intMode: "bigint" }))

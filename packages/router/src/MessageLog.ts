@@ -28,6 +28,7 @@
  *
  * @since 0.1.0
  */
+import type { MigrationError } from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type * as Statement from "@effect/sql/Statement"
 import type { SqlError } from "@effect/sql/SqlError"
@@ -596,7 +597,7 @@ export interface SqlOptions {
  */
 export const makeSql = (options?: SqlOptions): Effect.Effect<
   Service,
-  SqlError | Migrations.MigrationError,
+  SqlError | MigrationError,
   SqlClient.SqlClient
 > =>
   Effect.gen(function*() {
@@ -719,6 +720,6 @@ export const makeSql = (options?: SqlOptions): Effect.Effect<
  */
 export const layerSql = (options?: SqlOptions): Layer.Layer<
   MessageLog,
-  SqlError | Migrations.MigrationError,
+  SqlError | MigrationError,
   SqlClient.SqlClient
 > => Layer.effect(MessageLog, makeSql(options))

@@ -20,6 +20,7 @@
  *
  * @since 0.1.0
  */
+import type { MigrationError } from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Status from "@switchboard/core/Status"
@@ -46,7 +47,8 @@ export class TrackedStep extends Schema.Class<TrackedStep>("@switchboard/router/
   /** The workflow execution waiting for it. */
   executionId: Schema.String,
   channel: Schema.String,
-  successOn: Schema.Literal("delivered", "read"),
+  /** What the step waits for; `accepted` steps are indexed only so their status reports are logged. */
+  successOn: Schema.Literal("accepted", "delivered", "read"),
   providerMessageIds: Schema.NonEmptyArray(Schema.String),
   /** Routing gave up on the step (deadline or failure status) and moved on. */
   abandoned: Schema.Boolean
@@ -210,7 +212,7 @@ const encodeUpdate = Schema.encode(UpdateJson)
 const decodeUpdate = Schema.decodeUnknown(UpdateJson)
 const IdsJson = Schema.parseJson(Schema.NonEmptyArray(Schema.String))
 const decodeIds = Schema.decodeUnknown(IdsJson)
-const decodeSuccessOn = Schema.decodeUnknown(Schema.Literal("delivered", "read"))
+const decodeSuccessOn = Schema.decodeUnknown(Schema.Literal("accepted", "delivered", "read"))
 
 interface StepRow {
   readonly message_id: string
@@ -234,7 +236,7 @@ const failure = (what: string) => (cause: unknown) =>
  */
 export const makeSql = (options?: { readonly prefix?: string | undefined }): Effect.Effect<
   Service,
-  SqlError | Migrations.MigrationError,
+  SqlError | MigrationError,
   SqlClient.SqlClient
 > =>
   Effect.gen(function*() {
@@ -335,6 +337,6 @@ export const makeSql = (options?: { readonly prefix?: string | undefined }): Eff
  */
 export const layerSql = (options?: { readonly prefix?: string | undefined }): Layer.Layer<
   ReceiptIndex,
-  SqlError | Migrations.MigrationError,
+  SqlError | MigrationError,
   SqlClient.SqlClient
 > => Layer.effect(ReceiptIndex, makeSql(options))

@@ -218,6 +218,7 @@ export const make = (
         }
         const step = recorded.step.value
         yield* log.append(step.messageId, key, new MessageLog.Status({ step: step.step, update: event }))
+        if (step.successOn === "accepted") return
         const decision = decide(step.providerMessageIds, recorded.updates, step.successOn)
         if (Option.isNone(decision)) return
         if (step.abandoned) {

@@ -291,6 +291,20 @@ describe("Router transitions (in-memory engine, TestClock)", () => {
       assert.strictEqual(summary.status, "failed")
     }))
 
+  it.scoped("status reports of a step that only needed acceptance are still logged", () =>
+    Effect.gen(function*() {
+      const sms = yield* TestChannels.make({ id: "sms" })
+      const { log, router } = yield* memoryRouter([sms])
+      const message = yield* TestChannels.message("accepted-1")
+      const outcome = yield* router.send(message, Route.make([{ channel: "sms" }]))
+      yield* router.onEvent(sms.update(message.id, "delivered"))
+
+      assert.strictEqual(outcome.status, "accepted")
+      const statuses = (yield* log.timeline(message.id)).flatMap((e) => e.event._tag === "Status" ? [e.event] : [])
+      assert.deepStrictEqual(statuses.map((s) => [s.step, s.update.state]), [[1, "delivered"]])
+      assert.isFalse(yield* hasEvent(log, message.id, "LateDelivery"))
+    }))
+
   it.scoped("a receipt that arrives before the send returns is not lost", () =>
     Effect.gen(function*() {
       const deliver = yield* Ref.make<(id: string) => Effect.Effect<void>>(() => Effect.void)

@@ -1,12 +1,9 @@
+// The router's tables. The statements are written for SQLite and PostgreSQL (`ON CONFLICT`, `RETURNING`).
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
-// The statements are written for SQLite and PostgreSQL (`ON CONFLICT`, `RETURNING`).
 import * as Schedule from "effect/Schedule"
-
-/** @internal */
-export type MigrationError = Migrator.MigrationError
 
 const serial = (sql: SqlClient.SqlClient) =>
   sql.onDialectOrElse({
@@ -25,7 +22,7 @@ const run = (table: string, migrations: Record<string, Effect.Effect<void, SqlEr
   )
 
 /** @internal */
-export const runLog = (prefix: string): Effect.Effect<void, SqlError | MigrationError, SqlClient.SqlClient> =>
+export const runLog = (prefix: string): Effect.Effect<void, SqlError | Migrator.MigrationError, SqlClient.SqlClient> =>
   run(`${prefix}_log_migrations`, {
     "1_message_log": Effect.gen(function*() {
       const sql = (yield* SqlClient.SqlClient).withoutTransforms()
@@ -50,7 +47,7 @@ export const runLog = (prefix: string): Effect.Effect<void, SqlError | Migration
   })
 
 /** @internal */
-export const runIndex = (prefix: string): Effect.Effect<void, SqlError | MigrationError, SqlClient.SqlClient> =>
+export const runIndex = (prefix: string): Effect.Effect<void, SqlError | Migrator.MigrationError, SqlClient.SqlClient> =>
   run(`${prefix}_index_migrations`, {
     "1_receipt_index": Effect.gen(function*() {
       const sql = (yield* SqlClient.SqlClient).withoutTransforms()

@@ -249,13 +249,9 @@ export const run = (deps: Dependencies) =>
           return { _tag: "Failed", reason: "no attempt was made", attempts } satisfies StepResult
         }
         const providerMessageIds = receipt.providerMessageIds
-        if (step.successOn === "accepted") {
-          return { _tag: "Succeeded", state: "accepted", providerMessageIds, attempts } satisfies StepResult
-        }
-        const successOn = step.successOn
-        const within = step.within ?? Duration.zero
 
-        // Index the provider ids, then take any reports that arrived before the index did.
+        // Index the provider ids (so status reports reach the log, and the wait below), then take any reports
+        // that arrived before the index did.
         const early = yield* Activity.make({
           name: `track/${n}`,
           success: Schema.Array(Status.StatusUpdate),
@@ -265,7 +261,7 @@ export const run = (deps: Dependencies) =>
               step: n,
               executionId,
               channel: step.channel,
-              successOn,
+              successOn: step.successOn,
               providerMessageIds
             })),
             (updates) =>
@@ -275,6 +271,11 @@ export const run = (deps: Dependencies) =>
               })
           )
         })
+        if (step.successOn === "accepted") {
+          return { _tag: "Succeeded", state: "accepted", providerMessageIds, attempts } satisfies StepResult
+        }
+        const successOn = step.successOn
+        const within = step.within ?? Duration.zero
 
         const decision = decide(providerMessageIds, early, successOn)
         let settled: Decision
