@@ -71,7 +71,7 @@ describe("KPN SMS against the simulator", () => {
       assert.strictEqual(accepted[0]!.from, "Switchboard")
       assert.strictEqual(accepted[1]!.to, "+31612345679,+3197012345678")
 
-      const operation = yield* Effect.promise(loadSendOperation)
+      const operation = yield* loadSendOperation
       const requests = yield* smsRequestsOf(simulator)
       assert.strictEqual(requests.length, 2)
       for (const request of requests) {

@@ -12,7 +12,7 @@ const numbers = (count: number): Array<string> =>
 describe("requests against KPN's SMS definition (swagger 2.0)", () => {
   it.effect("every request the client and the channel send is valid", () =>
     Effect.gen(function*() {
-      const operation = yield* Effect.promise(loadSendOperation)
+      const operation = yield* loadSendOperation
       yield* setSmsHandler(() => accepted("doc"))
       const kpn = yield* KpnSmsClient.KpnSmsClient
       const channel = yield* KpnSmsChannel.KpnSmsChannel
@@ -46,7 +46,7 @@ describe("requests against KPN's SMS definition (swagger 2.0)", () => {
 
   it.effect("the validator catches a request that breaks the definition", () =>
     Effect.gen(function*() {
-      const operation = yield* Effect.promise(loadSendOperation)
+      const operation = yield* loadSendOperation
       const recorded = (body: unknown, headers: Record<string, string> = {}): MockHttpClient.RecordedRequest => ({
         method: "POST",
         url: "https://api-prd.kpn.com/communication/kpn/sms/send",
@@ -68,7 +68,7 @@ describe("requests against KPN's SMS definition (swagger 2.0)", () => {
 
   it.effect("the older path carries the same body", () =>
     Effect.gen(function*() {
-      const operation = yield* Effect.promise(loadSendOperation)
+      const operation = yield* loadSendOperation
       yield* setSmsHandler(() => accepted("doc"))
       const kpn = yield* KpnSmsClient.KpnSmsClient
       yield* kpn.send({ messages: [{ to: "0612345678", text: "legacy" }], sender: "Old" })

@@ -5,13 +5,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type Message } from "@switchboard/core"
 import { Content } from "@switchboard/core"
-import { MockHttpClient } from "@switchboard/testing"
+import { MockHttpClient, OpenApiValidator } from "@switchboard/testing"
 import { type VonageSmsClient, VonageSmsClient as Client } from "@switchboard/vonage-sms"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
-import { type Document, load, requestErrors } from "./openapi.js"
 import {
   accepted,
   apiKey,
@@ -24,6 +23,15 @@ import {
   signatureSecret,
   tokenReply
 } from "./support.js"
+
+type Document = OpenApiValidator.Document
+
+/** A definition from test/fixtures/openapi (see ORIGIN.md), a copy of its own on every call. */
+const load = (file: string) => OpenApiValidator.load(new URL(`./fixtures/openapi/${file}`, import.meta.url))
+
+/** Form values travel as strings: they are coerced to the declared types, as a form parser does. */
+const requestErrors = (operation: OpenApiValidator.Operation, request: OpenApiValidator.Request) =>
+  OpenApiValidator.requestErrors(operation, request, { coerce: true })
 
 const advanced = {
   statusReportReq: false,
