@@ -53,6 +53,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { layerMemory as workflowEngineMemory } from "@effect/workflow/WorkflowEngine"
 import type { WorkflowEngine } from "@effect/workflow/WorkflowEngine"
+import * as Config from "effect/Config"
 import type { ConfigError } from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -239,3 +240,28 @@ export const layerPostgres = (
   layerCluster(options).pipe(
     Layer.provide(PgClient.layer({ url: options.url, maxConnections: options.maxConnections ?? 10 }))
   )
+
+/**
+ * `layerSqlite` with its options read from `Config` (for example
+ * `Engine.layerSqliteConfig({ filename: Config.string("SWITCHBOARD_DB") })`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSqliteConfig = (
+  config: Config.Config.Wrap<DurableOptions & { readonly filename: string }>
+): Layer.Layer<Services, SqlError | MigrationError | ConfigError> =>
+  Layer.unwrapEffect(Effect.map(Config.unwrap(config), layerSqlite))
+
+/**
+ * `layerPostgres` with its options read from `Config` (for example
+ * `{ url: Config.redacted("DATABASE_URL"), runner: { host: Config.string("RUNNER_HOST"), port: Config.port("RUNNER_PORT") } }`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerPostgresConfig = (
+  config: Config.Config.Wrap<
+    RunnerOptions & { readonly url: Redacted.Redacted; readonly maxConnections?: number | undefined }
+  >
+): Layer.Layer<Services, EngineError> => Layer.unwrapEffect(Effect.map(Config.unwrap(config), layerPostgres))

@@ -1,4 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -34,6 +36,27 @@ const sqliteRouter = (channels: ReadonlyArray<TestChannels.TestChannel>) =>
   })
 
 describe("SQLite engine (in process, real clock)", () => {
+  it.scopedLive("reads its options from Config, and keeps messages across restarts of the layer", () =>
+    Effect.gen(function*() {
+      const filename = yield* tempDatabase
+      const sms = yield* TestChannels.make({ id: "sms" })
+      const engine = Engine.layerSqliteConfig({ filename: Config.string("SWITCHBOARD_DB") })
+      const routerLayer = Router.layer({ channels: [sms.channel] }).pipe(
+        Layer.provideMerge(engine),
+        Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["SWITCHBOARD_DB", filename]]))))
+      )
+      const message = yield* TestChannels.message("config-1")
+      const first = yield* Effect.scoped(Effect.flatMap(Layer.build(routerLayer), (context) =>
+        Context.get(context, Router.Router).send(message, Route.make([{ channel: "sms" }]))))
+      assert.strictEqual(first.status, "accepted")
+      // a new router on the same file knows the message, and does not send it again
+      const again = yield* Effect.scoped(Effect.flatMap(Layer.build(routerLayer), (context) =>
+        Context.get(context, Router.Router).send(message, Route.make([{ channel: "sms" }]))))
+      assert.deepStrictEqual(again, first)
+      assert.strictEqual((yield* Ref.get(sms.sends)).length, 1)
+      assert.isTrue(fs.existsSync(filename))
+    }), { timeout: 60_000 })
+
   it.scopedLive("a 1 second deadline falls back, a retry waits its backoff, a receipt completes a step", () =>
     Effect.gen(function*() {
       const whatsapp = yield* TestChannels.make({ id: "whatsapp", receipts: ["delivered", "read"] })
