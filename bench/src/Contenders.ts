@@ -117,7 +117,7 @@ export const descriptions = {
   "whatsapp/vonage-sdk-jwt": "official `@vonage/messages` `Messages.send(new WhatsAppText(…))` (JWT, `apiHost` = simulator)",
   "whatsapp/raw-undici": "undici `Pool.request` posting the same JSON body with a fixed Basic header",
   "kpn/switchboard":
-    "`VonageSmsClient` in KPN mode over `OAuthClientCredentials` (cache + single flight), a fresh client per run",
+    "`VonageSmsClient` in KPN mode over `OAuthClientCredentials` (cache + single flight), a fresh client per run; request timeout raised from 30 s to 10 min (it includes the wait for a free connection)",
   "kpn/raw-shared-promise": "raw undici; the token request's promise is shared by every send (hand-written single flight)",
   "kpn/raw-no-single-flight": "raw undici; a token cache without single flight (`token ??= await fetchToken()`)"
 } as const
@@ -232,7 +232,10 @@ const switchboardKpn = (setup: Setup): Contender => {
   const layer = VonageSmsClient.layer({
     mode: "kpn",
     baseUrl: `${setup.baseUrl}/communication/nexmo/sms`,
-    rateLimit: noRateLimit
+    rateLimit: noRateLimit,
+    // the default 30 s per request includes the wait for a free connection: thousands of sends queued on 64
+    // connections would time out on a slow machine, and the other contenders have no such limit
+    timeout: "10 minutes"
   }).pipe(
     Layer.provide(
       OAuthClientCredentials.layer({

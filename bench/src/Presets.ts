@@ -83,7 +83,7 @@ export const full: Preset = {
     minCount: 1_000,
     runs: 5,
     warmup: 200,
-    targetSeconds: 150,
+    targetSeconds: 240,
     connections: 64,
     workers: "per-contender"
   },

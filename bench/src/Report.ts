@@ -183,6 +183,17 @@ const sendTables = (result: Send.Result, reference: Contenders.Name, floor: Cont
       }
     }
   }
+  const floorCells = result.cells.filter((cell) => cell.contender === floor)
+  if (floorCells.length > 0) {
+    parts.push(
+      `Raw undici is the limit of this setup: the simulator itself spent ${
+        range(floorCells.map((c) => c.simulatorCpuUsPerMessage), (n) => `${Markdown.number(n)} µs`)
+      } of CPU per message in its runs, so one simulator on one core answers at most about ${
+        range(floorCells.map((c) => 1e6 / c.simulatorCpuUsPerMessage), Markdown.number)
+      } messages a second, and the client and the simulator share the machine's cores.`,
+      ""
+    )
+  }
   parts.push(
     "Ratios (ours ÷ theirs; throughput above 1 is better, latency and CPU below 1 are better):",
     "",
@@ -448,6 +459,116 @@ const byArea = (rows: ReadonlyArray<CpuProfile.Row>): ReadonlyArray<readonly [st
   return [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms).map(([area, { ms, share }]) => [area, ms, share] as const)
 }
 
+const range = (values: ReadonlyArray<number>, format: (n: number) => string): string => {
+  const finite = values.filter(Number.isFinite)
+  if (finite.length === 0) return "n/a"
+  const low = Math.min(...finite)
+  const high = Math.max(...finite)
+  return format(low) === format(high) ? format(low) : `${format(low)}–${format(high)}`
+}
+
+/**
+ * Sentences, from the figures, on where Switchboard is slower than what it is compared with.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const slowerFindings = (results: Results): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  const send = (
+    result: Send.Result | undefined,
+    ours: ReadonlyArray<Contenders.Name>,
+    reference: Contenders.Name,
+    floor: Contenders.Name
+  ) => {
+    if (result === undefined) return
+    for (const name of ours) {
+      const behind = result.concurrencies.flatMap((c) => {
+        const a = Send.cell(result, name, c)
+        const b = Send.cell(result, reference, c)
+        const r = a === undefined || b === undefined ? Number.NaN : Stats.ratio(a.throughput, b.throughput)
+        return r < 0.95 ? [`${Markdown.ratio(r)} at concurrency ${c}`] : []
+      })
+      if (behind.length > 0) {
+        out.push(`${label(name)} has lower throughput than ${label(reference)}: ${behind.join(", ")}.`)
+      }
+      const cpu = result.concurrencies.map((c) => {
+        const a = Send.cell(result, name, c)
+        const f = Send.cell(result, floor, c)
+        return a === undefined || f === undefined ? Number.NaN : Stats.ratio(a.clientCpuUsPerMessage, f.clientCpuUsPerMessage)
+      })
+      const share = result.concurrencies.map((c) => {
+        const a = Send.cell(result, name, c)
+        const f = Send.cell(result, floor, c)
+        return a === undefined || f === undefined ? Number.NaN : Stats.ratio(a.throughput, f.throughput)
+      })
+      out.push(
+        `${label(name)} spends ${range(cpu, Markdown.ratio)} the client CPU per message of raw undici and reaches ${
+          range(share, Markdown.ratio)
+        } of its throughput (concurrency ${result.concurrencies.join(", ")}).`
+      )
+    }
+  }
+  send(results.sms, ["sms/switchboard-client", "sms/switchboard-channel"], "sms/vonage-sdk", "sms/raw-undici")
+  if (results.sms !== undefined) {
+    const sms = results.sms
+    const extra = sms.concurrencies.map((c) => {
+      const channel = Send.cell(sms, "sms/switchboard-channel", c)
+      const client = Send.cell(sms, "sms/switchboard-client", c)
+      return channel === undefined || client === undefined
+        ? Number.NaN
+        : channel.clientCpuUsPerMessage - client.clientCpuUsPerMessage
+    })
+    out.push(
+      `The channel layer costs ${
+        range(extra, (n) => `${Markdown.number(n)} µs`)
+      } of CPU per SMS on top of the client: parsing the recipient, \`Message.make\`, validating against the capabilities, the retry policy, the \`Receipt\` (see the profile).`
+    )
+  }
+  send(
+    results.whatsapp,
+    ["whatsapp/switchboard-basic", "whatsapp/switchboard-jwt"],
+    "whatsapp/vonage-sdk-jwt",
+    "whatsapp/raw-undici"
+  )
+  if (results.kpn !== undefined) {
+    const ours = results.kpn.cells.find((c) => c.contender === "kpn/switchboard")
+    const raw = results.kpn.cells.find((c) => c.contender === "kpn/raw-shared-promise")
+    if (ours !== undefined && raw !== undefined) {
+      out.push(
+        `KPN under ${Markdown.number(results.kpn.count)} concurrent sends: Switchboard reaches ${
+          Markdown.ratio(Stats.ratio(ours.throughput, raw.throughput))
+        } of the throughput of raw undici with a shared token promise, at ${
+          Markdown.ratio(Stats.ratio(ours.clientCpuUsPerMessage, raw.clientCpuUsPerMessage))
+        } its CPU per send.`
+      )
+    }
+  }
+  if (results.webhooks !== undefined) {
+    const [sample, bare] = results.webhooks.cells
+    if (sample !== undefined && bare !== undefined) {
+      out.push(
+        `Webhook ingestion on the sample app runs at ${Markdown.ratio(Stats.ratio(sample.throughput, bare.throughput))} of the bare server's rate (${
+          Markdown.number(sample.throughput)
+        } vs ${Markdown.number(bare.throughput)} receipts/s) with ${
+          Markdown.ratio(Stats.ratio(sample.p99Ms, bare.p99Ms))
+        } its p99 and ${Markdown.ratio(Stats.ratio(sample.serverCpuUsPerRequest, bare.serverCpuUsPerRequest))} its CPU per request.`
+      )
+    }
+  }
+  if (results.routing !== undefined && results.routing.endToEnd.length > 0) {
+    const first = results.routing.endToEnd[0]!
+    out.push(
+      `The durable router on SQLite completes ${Markdown.number(first.throughput, 1)} messages a second end to end (${
+        Markdown.number(first.size)
+      } messages, ${Markdown.number(first.routerCpuMsPerMessage, 1)} ms of router CPU per message)${
+        results.routing.skipped.length > 0 ? ", too slow for the larger sizes to fit the time budget" : ""
+      }.`
+    )
+  }
+  return out
+}
+
 /**
  * The whole document.
  *
@@ -474,6 +595,8 @@ export const render = (results: Results): string => {
     )
   }
   if (headlines.length > 0) sections.push("", "## Summary", "", ...headlines.map((line) => `- ${line}`))
+  const slower = slowerFindings(results)
+  if (slower.length > 0) sections.push("", "## Where Switchboard is slower", "", ...slower.map((line) => `- ${line}`))
   if (results.sms !== undefined) {
     sections.push(
       "",

@@ -65,7 +65,7 @@ describe("Presets", () => {
   it("sizes KPN runs so every run of every contender fits", () => {
     const kpn = Presets.full.kpn
     assert.strictEqual(Presets.kpnCount(kpn, 3, 1_000), 10_000)
-    assert.strictEqual(Presets.kpnCount(kpn, 3, 300), 3_000) // 300 × 150 s / 15 runs
+    assert.strictEqual(Presets.kpnCount(kpn, 3, 300), 4_800) // 300 × 240 s / 15 runs
     assert.strictEqual(Presets.kpnCount(kpn, 3, 10), 1_000)
   })
 })
