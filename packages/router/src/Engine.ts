@@ -107,9 +107,10 @@ export const shardingDefaults: Partial<ShardingConfig.ShardingConfig["Type"]> = 
   sendRetryInterval: Duration.millis(100),
   refreshAssignmentsInterval: Duration.seconds(1),
   runnerHealthCheckInterval: Duration.seconds(2),
-  shardLockRefreshInterval: Duration.seconds(2),
-  shardLockExpiration: Duration.seconds(10),
   entityTerminationTimeout: Duration.seconds(5)
+  // Shard locks keep the cluster's timings (refreshed every 10 s, lock operations time out after 10 s): on
+  // PostgreSQL they are advisory locks, released the moment a dead runner's connections close, so shorter
+  // timings would not move work faster — they would only let a busy runner drop its shards.
 }
 
 /**
