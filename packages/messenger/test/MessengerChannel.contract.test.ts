@@ -3,12 +3,11 @@ import * as Content from "@switchboard/core/Content"
 import type { InboundMessage } from "@switchboard/core/InboundMessage"
 import * as Message from "@switchboard/core/Message"
 import * as Recipient from "@switchboard/core/Recipient"
-import type { StatusUpdate } from "@switchboard/core/Status"
 import { OpenApiValidator } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as MessengerChannel from "../src/MessengerChannel.js"
-import * as Contract from "./support/contract.js"
+import * as Contract from "@switchboard/messages-testkit/MessagesContract"
 
 const page = "107083064136738"
 const person = "5234567890123456"
@@ -25,11 +24,6 @@ const environment = (shape: Contract.Shape) =>
         ]
       })
     )
-  )
-
-const statuses = (events: ReadonlyArray<unknown>, providerMessageId: string) =>
-  (events as ReadonlyArray<StatusUpdate>).filter((event) =>
-    event._tag === "StatusUpdate" && event.providerMessageId === providerMessageId
   )
 
 for (const shape of ["v1", "v0.1"] as const) {
@@ -57,7 +51,7 @@ for (const shape of ["v1", "v0.1"] as const) {
           content: Content.text("It ships tomorrow.")
         })
         const receipt = yield* messenger.send(reply)
-        const updates = statuses(yield* Contract.settledEvents, receipt.providerMessageIds[0])
+        const updates = Contract.statuses(yield* Contract.settledEvents, receipt.providerMessageIds[0])
         assert.deepStrictEqual(updates.map((update) => update.state), ["submitted", "delivered", "read"])
         assert.isTrue(updates.every((update) => update.channel === "messenger" && update.messageId === reply.id))
         assert.strictEqual(updates[0]?.recipient, person)

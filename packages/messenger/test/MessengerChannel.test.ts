@@ -8,7 +8,7 @@ import { MockHttpClient } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as MessengerChannel from "../src/MessengerChannel.js"
-import { accepted, type Mode, mockedClient, sends } from "./helpers.js"
+import { accepted, type Mode, mockedClient, sends } from "@switchboard/messages-testkit/MockMessagesApi"
 
 const psid = "5234567890123456"
 const page = "107083064136738"

@@ -5,7 +5,7 @@ import { ChannelConformance, MockHttpClient } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ViberChannel from "../src/ViberChannel.js"
-import { accepted, apiSecret, client, kpnSecret, kpnToken, type Mode, withKpnToken } from "./helpers.js"
+import { accepted, apiSecret, client, kpnSecret, kpnToken, type Mode, withKpnToken } from "@switchboard/messages-testkit/MockMessagesApi"
 
 for (const mode of ["vonage-basic", "kpn"] as const satisfies ReadonlyArray<Mode>) {
   ChannelConformance.run({

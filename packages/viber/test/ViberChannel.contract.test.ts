@@ -4,13 +4,12 @@ import type { InboundMessage } from "@switchboard/core/InboundMessage"
 import * as Message from "@switchboard/core/Message"
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
-import type { StatusUpdate } from "@switchboard/core/Status"
 import { OpenApiValidator } from "@switchboard/testing"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ViberChannel from "../src/ViberChannel.js"
-import * as Contract from "./support/contract.js"
+import * as Contract from "@switchboard/messages-testkit/MessagesContract"
 
 const serviceId = "654321"
 const to = (phone: string) => Recipient.make({ phone: phone as Phone.E164 })
@@ -26,11 +25,6 @@ const environment = (shape: Contract.Shape) =>
         ]
       })
     )
-  )
-
-const statuses = (events: ReadonlyArray<unknown>, providerMessageId: string) =>
-  (events as ReadonlyArray<StatusUpdate>).filter((event) =>
-    event._tag === "StatusUpdate" && event.providerMessageId === providerMessageId
   )
 
 for (const shape of ["v1", "v0.1"] as const) {
@@ -54,7 +48,7 @@ for (const shape of ["v1", "v0.1"] as const) {
         })
         assert.deepStrictEqual(replies.map((callback) => callback.status), [200])
         const events = yield* Contract.settledEvents
-        const updates = statuses(events, receipt.providerMessageIds[0])
+        const updates = Contract.statuses(events, receipt.providerMessageIds[0])
         assert.deepStrictEqual(updates.map((update) => update.state), ["submitted", "delivered", "read"])
         assert.isTrue(updates.every((update) => update.channel === "viber" && update.messageId === message.id))
         const inbound = events.find((event): event is InboundMessage => event._tag === "InboundMessage")
@@ -73,7 +67,7 @@ for (const shape of ["v1", "v0.1"] as const) {
         assert.strictEqual(refused._tag, "Rejected")
         assert.strictEqual(refused.providerCode, "1260")
         const later = yield* viber.send(yield* Message.make({ recipient: to("+447700900005"), content: Content.text("Hi") }))
-        const last = statuses(yield* Contract.settledEvents, later.providerMessageIds[0]).at(-1)
+        const last = Contract.statuses(yield* Contract.settledEvents, later.providerMessageIds[0]).at(-1)
         assert.strictEqual(last?.state, "rejected")
         assert.strictEqual(last?.providerCode, "1250")
       }).pipe(Effect.provide(environment(shape))))

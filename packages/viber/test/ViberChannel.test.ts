@@ -9,7 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ViberChannel from "../src/ViberChannel.js"
-import { accepted, type Mode, mockedClient, sends } from "./helpers.js"
+import { accepted, type Mode, mockedClient, sends } from "@switchboard/messages-testkit/MockMessagesApi"
 
 const recipient = Recipient.make({ phone: "+447700900000" as Phone.E164 })
 

@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConversationWindow from "../src/ConversationWindow.js"
 import * as WhatsAppChannel from "../src/WhatsAppChannel.js"
-import { accepted, mockedClient, sends } from "./helpers.js"
+import { accepted, mockedClient, sends } from "@switchboard/messages-testkit/MockMessagesApi"
 
 const fromEnvironment = (variables: Record<string, string>) =>
   WhatsAppChannel.layerConfig.pipe(

@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConversationWindow from "../src/ConversationWindow.js"
 import * as WhatsAppChannel from "../src/WhatsAppChannel.js"
-import { accepted, apiSecret, client, kpnSecret, kpnToken, type Mode, withKpnToken } from "./helpers.js"
+import { accepted, apiSecret, client, kpnSecret, kpnToken, type Mode, withKpnToken } from "@switchboard/messages-testkit/MockMessagesApi"
 
 const business = "447700900001"
 const phone = "+447700900000" as Phone.E164

@@ -3,14 +3,13 @@ import * as Content from "@switchboard/core/Content"
 import * as Message from "@switchboard/core/Message"
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
-import type { StatusUpdate } from "@switchboard/core/Status"
 import { OpenApiValidator } from "@switchboard/testing"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConversationWindow from "../src/ConversationWindow.js"
 import * as WhatsAppChannel from "../src/WhatsAppChannel.js"
-import * as Contract from "./support/contract.js"
+import * as Contract from "@switchboard/messages-testkit/MessagesContract"
 
 const business = "447700900001"
 const customer = "+447700900000"
@@ -30,11 +29,6 @@ const environment = (shape: Contract.Shape) =>
       })
     ),
     Layer.provideMerge(ConversationWindow.layerMemory)
-  )
-
-const statuses = (events: ReadonlyArray<unknown>, providerMessageId: string) =>
-  (events as ReadonlyArray<StatusUpdate>).filter((event) =>
-    event._tag === "StatusUpdate" && event.providerMessageId === providerMessageId
   )
 
 for (const shape of ["v1", "v0.1"] as const) {
@@ -65,7 +59,7 @@ for (const shape of ["v1", "v0.1"] as const) {
         const receipt = yield* whatsapp.send(message)
         const uuid = receipt.providerMessageIds[0]
         const events = yield* Contract.settledEvents
-        const updates = statuses(events, uuid)
+        const updates = Contract.statuses(events, uuid)
         assert.deepStrictEqual(updates.map((update) => update.state), ["submitted", "delivered"])
         for (const update of updates) {
           assert.strictEqual(update.channel, "whatsapp")
@@ -96,8 +90,8 @@ for (const shape of ["v1", "v0.1"] as const) {
 
         const lost = yield* whatsapp.send(yield* Message.make({ recipient: to("+447700900005"), content: template }))
         const events = yield* Contract.settledEvents
-        assert.deepStrictEqual(statuses(events, read.providerMessageIds[0]).map((u) => u.state), ["submitted", "delivered", "read"])
-        const undeliverable = statuses(events, lost.providerMessageIds[0]).at(-1)
+        assert.deepStrictEqual(Contract.statuses(events, read.providerMessageIds[0]).map((u) => u.state), ["submitted", "delivered", "read"])
+        const undeliverable = Contract.statuses(events, lost.providerMessageIds[0]).at(-1)
         assert.strictEqual(undeliverable?.state, "undeliverable")
         assert.strictEqual(undeliverable?.providerCode, "1300")
       }).pipe(Effect.provide(environment(shape))))

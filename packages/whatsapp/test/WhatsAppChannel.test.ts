@@ -18,7 +18,7 @@ import * as path from "node:path"
 import * as ConversationWindow from "../src/ConversationWindow.js"
 import * as SqlConversationWindow from "../src/SqlConversationWindow.js"
 import * as WhatsAppChannel from "../src/WhatsAppChannel.js"
-import { accepted, type Mode, mockedClient, sends } from "./helpers.js"
+import { accepted, type Mode, mockedClient, sends } from "@switchboard/messages-testkit/MockMessagesApi"
 
 const business = "447700900001"
 const customer = Recipient.make({ phone: "+447700900000" as Phone.E164 })
