@@ -9,14 +9,14 @@ import { assert } from "@effect/vitest"
 import { OAuthClientCredentials } from "@switchboard/auth"
 import { Content, Message, type Phone, Recipient, Status } from "@switchboard/core"
 import { Simulator } from "@switchboard/simulator"
+import { WebhookReceiver } from "@switchboard/testing"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { KpnSmsChannel, KpnSmsClient } from "../src/index.js"
+import { KpnSmsChannel, KpnSmsClient, KpnSmsWebhook } from "../src/index.js"
 import { loadSendOperation } from "./support/openapi.js"
-import * as Receiver from "./support/receiver.js"
 
 const signingSecret = "kpn-contract-signing-secret-5e9d"
 const signingKey = { keyId: "wk_CONTRACT0001", secret: signingSecret }
@@ -34,12 +34,24 @@ const kpnLayer = (baseUrl: string, options: KpnSmsClient.Options) =>
     )
   )
 
+/**
+ * A webhook receiver on 127.0.0.1 mounting `KpnSmsWebhook.parser` with core's `WebhookHttp`, exactly as an
+ * application would: `/signed` requires signatures with the signing secret, `/unsigned` has
+ * `verification: "disabled"`.
+ */
+const receiverOf = WebhookReceiver.make({
+  parsers: {
+    "/signed": KpnSmsWebhook.parser({ secret: Redacted.make(signingSecret) }),
+    "/unsigned": KpnSmsWebhook.parser({ verification: "disabled" })
+  }
+})
+
 /** A receiver, a simulator with `scenario` (given the receiver's URL), and the client on both. */
 const setup = (scenario: (receiverUrl: string) => unknown = () => ({}), options: KpnSmsClient.Options = {}) =>
   Effect.gen(function*() {
     // everything lives in the test's scope: the HTTP client, the receiver, the simulator, the token cache
     const http = yield* Layer.build(NodeHttpClient.layerUndici)
-    const receiver = yield* Receiver.make(Redacted.make(signingSecret))
+    const receiver = yield* receiverOf
     const simulator = yield* Simulator.make({ scenario: scenario(receiver.url) }).pipe(Effect.provide(http))
     const context = yield* Layer.build(kpnLayer(simulator.baseUrl, options)).pipe(Effect.provide(http))
     const kpn = Context.get(context, KpnSmsClient.KpnSmsClient)
@@ -223,7 +235,7 @@ describe("KPN SMS against the simulator", () => {
         assert.deepStrictEqual(sms.capabilities.receipts, ["delivered"])
         const receipt = yield* sms.send(yield* message("+31612345678"))
         yield* simulator.drain
-        const events = yield* receiver.takeN(2)
+        const events = yield* receiver.events.takeN(2)
         const updates = events.flatMap((e) => e._tag === "StatusUpdate" ? [e] : [])
         assert.deepStrictEqual(updates.map((u) => u.state), ["submitted", "delivered"])
         for (const update of updates) {
@@ -257,7 +269,7 @@ describe("KPN SMS against the simulator", () => {
           webhookUrl: `${receiver.url}/signed`
         })
         yield* simulator.drain
-        const updates = (yield* receiver.takeN(12)).flatMap((e) => e._tag === "StatusUpdate" ? [e] : [])
+        const updates = (yield* receiver.events.takeN(12)).flatMap((e) => e._tag === "StatusUpdate" ? [e] : [])
         assert.strictEqual(updates.length, 12)
         // the final report arrived before the interim one, and twice
         assert.deepStrictEqual(updates.filter((u) => u.recipient === "+31633333333").map((u) => u.state), [
@@ -286,14 +298,14 @@ describe("KPN SMS against the simulator", () => {
         const { receiver, simulator, kpn } = yield* setup()
         const open = yield* kpn.send({ messages: [{ to: "0612345678", text: "x" }], webhookUrl: `${receiver.url}/unsigned` })
         yield* simulator.drain
-        const [update] = yield* receiver.takeN(1)
+        const [update] = yield* receiver.events.takeN(1)
         assert.strictEqual(update!._tag === "StatusUpdate" ? update!.providerMessageId : undefined, open.documentId)
 
         yield* kpn.send({ messages: [{ to: "0612345678", text: "x" }], webhookUrl: `${receiver.url}/signed` })
         yield* simulator.drain
         const last = (yield* simulator.callbacks).at(-1)!
         assert.strictEqual(last.status, 401)
-        assert.deepStrictEqual(yield* receiver.takeAll, [])
+        assert.deepStrictEqual(yield* receiver.events.takeAll, [])
       }).pipe(Effect.scoped))
 
     it.live("forged: signed with another secret, refused with 401", () =>
@@ -304,7 +316,7 @@ describe("KPN SMS against the simulator", () => {
         yield* kpn.send({ messages: [{ to: "0612345678", text: "x" }], webhookUrl: `${receiver.url}/signed` })
         yield* simulator.drain
         assert.strictEqual((yield* simulator.callbacks).at(-1)!.status, 401)
-        assert.deepStrictEqual(yield* receiver.takeAll, [])
+        assert.deepStrictEqual(yield* receiver.events.takeAll, [])
       }).pipe(Effect.scoped))
   })
 
@@ -327,7 +339,7 @@ describe("KPN SMS against the simulator", () => {
             text: "Ja, 10:30 past goed"
           })
           assert.strictEqual(sent[0]!.status, 200)
-          const [inbound] = yield* receiver.takeN(1)
+          const [inbound] = yield* receiver.events.takeN(1)
           if (inbound!._tag !== "InboundMessage") throw new Error("expected an inbound message")
           assert.strictEqual(inbound!.channel, "sms.kpn")
           assert.strictEqual(inbound!.from, "31612345678")
@@ -342,7 +354,7 @@ describe("KPN SMS against the simulator", () => {
         const { receiver, simulator } = yield* setup((url) => ({ webhooks: { kpnSms: { inboundUrl: `${url}/signed` } } }))
         const sent = yield* simulator.inbound({ api: "kpn-sms", from: "+31612345678", to: "+3197000000000", text: "hi" })
         assert.strictEqual(sent[0]!.status, 401)
-        assert.deepStrictEqual(yield* receiver.takeAll, [])
+        assert.deepStrictEqual(yield* receiver.events.takeAll, [])
       }).pipe(Effect.scoped))
   })
 })

@@ -2,12 +2,11 @@ import { assert, describe, layer } from "@effect/vitest"
 import { VonageSignature } from "@switchboard/auth"
 import { Sms } from "@switchboard/core"
 import { Simulator } from "@switchboard/simulator"
-import { OpenApiValidator } from "@switchboard/testing"
+import { OpenApiValidator, WebhookReceiver } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import * as Http from "./support/http.js"
-import * as Listener from "./support/listener.js"
 import * as OpenApi from "./support/openapi.js"
 import { setup } from "./support/simulator.js"
 
@@ -104,7 +103,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
 
     it.scoped("injects a multi-part inbound SMS out of order, signed, as Vonage sends it", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* Simulator.Simulator
         yield* simulator.reset
         yield* admin(simulator, "/scenario", put({
@@ -120,7 +119,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
         }))
         assert.strictEqual(answer.status, 200)
         assert.strictEqual(answer.json.length, 3)
-        const parts = (yield* listener.takeN(3)).map((r) => JSON.parse(r.body))
+        const parts = (yield* listener.requests.takeN(3)).map((r) => JSON.parse(r.body))
         assert.deepStrictEqual(parts.map((p) => p["concat-part"]), ["3", "1", "2"])
         assert.isTrue(parts.every((p) => p.concat === "true" && p["concat-total"] === "3"))
         assert.strictEqual(new Set(parts.map((p) => p["concat-ref"])).size, 1)
@@ -144,7 +143,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
 
     it.scoped("any text in any part order: inbound parts reassemble to the text; outbound parts match Sms.countSegments", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({ webhooks: { vonageSms: { inboundUrl: `${listener.url}/in` } } })
         const characters = ["a", "Z", " ", "0", ".", "\n", "é", "€", "{", "^", "😀", "ж", "中"]
         const samples = FastCheck.sample(
@@ -158,7 +157,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
           const total = Sms.segments(text).length
           const order = Array.from({ length: total }, (_, i) => i + 1).sort((a, b) => (keys[a % 12]! - keys[b % 12]!) || a - b)
           yield* simulator.inbound({ api: "vonage-sms", from: "447700900001", to: "447700900000", text, order })
-          const parts = (yield* listener.takeN(total)).map((r) => JSON.parse(r.body))
+          const parts = (yield* listener.requests.takeN(total)).map((r) => JSON.parse(r.body))
           if (total > 1) {
             assert.deepStrictEqual(parts.map((p) => Number(p["concat-part"])), order)
             parts.sort((a, b) => Number(a["concat-part"]) - Number(b["concat-part"]))
@@ -173,7 +172,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
 
     it.scoped("sends inbound SMS to the URL registered through KPN's /register, as a GET when configured", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* Simulator.Simulator
         yield* simulator.reset
         yield* simulator.loadScenario({ webhooks: { vonageSms: { method: "GET" } } })
@@ -184,7 +183,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
         }, { authorization: `Bearer ${token}` })
         assert.deepStrictEqual(registered.json, { message: "Your callback url is registered." })
         yield* simulator.inbound({ api: "kpn-vonage-sms", from: "31687654321", to: "31612345678", text: "ping", duplicate: 1 })
-        const [first, second] = yield* listener.takeN(2)
+        const [first, second] = yield* listener.requests.takeN(2)
         assert.strictEqual(first!.method, "GET")
         assert.strictEqual(first!.path, "/registered")
         assert.strictEqual(first!.query.get("text"), "ping")
@@ -194,7 +193,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Admin API", (it) => {
 
     it.scoped("drain waits for scheduled callbacks; failed callbacks are recorded with their status", () =>
       Effect.gen(function*() {
-        const failing = yield* Listener.make(500)
+        const failing = yield* WebhookReceiver.make({ status: 500 })
         const simulator = yield* Simulator.Simulator
         yield* simulator.reset
         yield* simulator.loadScenario({

@@ -1,14 +1,13 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { KpnWebhookSignature } from "@switchboard/auth"
 import { Simulator } from "@switchboard/simulator"
-import { OpenApiValidator } from "@switchboard/testing"
+import { OpenApiValidator, WebhookReceiver } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Http from "./support/http.js"
-import * as Listener from "./support/listener.js"
 import { setup } from "./support/simulator.js"
 import * as OpenApi from "./support/openapi.js"
 
@@ -97,7 +96,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
   describe("POST /communication/kpn/sms/send", () => {
     it.scoped("sends to Dutch mobiles, answers a document id with quota headers, and reports delivery signed", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({
           webhooks: { kpnSms: { signingKey: { keyId: "key-1", secret: "kpn-webhook-secret" } } }
         })
@@ -127,7 +126,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
         assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /send", 200, answer.json), [])
         assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* mock, "POST /communication/kpn/sms/send", 200, answer.json), [])
 
-        const reports = yield* listener.takeN(3)
+        const reports = yield* listener.requests.takeN(3)
         const recipients = reports.map((report) => JSON.parse(report.body).RecipientPhonenumber).sort()
         assert.deepStrictEqual(recipients, ["+31612345678", "+31687654321", "+3197012345678"])
         for (const report of reports) {
@@ -216,13 +215,13 @@ layer(Simulator.layer(), { excludeTestServices: true })("KPN", (it) => {
   describe("inbound SMS", () => {
     it.scoped("sends KPN's inbound webhook, signed", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({
           webhooks: { kpnSms: { inboundUrl: `${listener.url}/in`, signingKey: { keyId: "k", secret: "s" } } }
         })
         const sent = yield* simulator.inbound({ api: "kpn-sms", from: "+31612345678", to: "3197000000000", text: "Hello" })
         assert.strictEqual(sent[0]!.status, 200)
-        const received = yield* listener.take
+        const received = yield* listener.requests.take
         const payload = JSON.parse(received.body)
         assert.strictEqual(payload.sender, "31612345678")
         assert.strictEqual(payload.content, "Hello")

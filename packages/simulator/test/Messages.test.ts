@@ -1,13 +1,12 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { MessagesWebhookJwt } from "@switchboard/auth"
 import { Simulator } from "@switchboard/simulator"
-import { OpenApiValidator } from "@switchboard/testing"
+import { OpenApiValidator, WebhookReceiver } from "@switchboard/testing"
 import { MessengerCategory, Messages, MessengerText, SMS, ViberCategory, ViberText, WhatsAppText } from "@vonage/messages"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as crypto from "node:crypto"
 import * as Http from "./support/http.js"
-import * as Listener from "./support/listener.js"
 import { setup } from "./support/simulator.js"
 import * as OpenApi from "./support/openapi.js"
 
@@ -31,7 +30,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
   describe("POST /v1/messages", () => {
     it.scoped("the official @vonage/messages SDK sends SMS with Basic auth; signed statuses reach the status URL", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({
           webhooks: { messages: { statusUrl: `${listener.url}/status`, signatureSecret: "webhook-secret" } }
         })
@@ -50,7 +49,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         const requests = yield* simulator.requests
         assert.strictEqual(requests[requests.length - 1]!.headers["authorization"], "Basic [redacted]")
 
-        const statuses = yield* listener.takeN(2)
+        const statuses = yield* listener.requests.takeN(2)
         assert.deepStrictEqual(statuses.map((s) => JSON.parse(s.body).status), ["submitted", "delivered"])
         for (const status of statuses) {
           const payload = JSON.parse(status.body)
@@ -74,7 +73,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
 
     it.scoped("accepts application JWTs from the SDK, verified against the configured public key", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const applicationId = "aaaaaaaa-bbbb-cccc-dddd-0123456789ab"
         const simulator = yield* setup({
           credentials: { application: { applicationId, publicKey: keys.publicKey } },
@@ -87,7 +86,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         )
         const requests = yield* simulator.requests
         assert.strictEqual(requests[requests.length - 1]!.headers["authorization"], "Bearer [redacted]")
-        const statuses = (yield* listener.takeN(3)).map((s) => JSON.parse(s.body))
+        const statuses = (yield* listener.requests.takeN(3)).map((s) => JSON.parse(s.body))
         assert.deepStrictEqual(statuses.map((s) => s.status), ["submitted", "delivered", "read"])
         assert.isTrue(statuses.every((s) => s.message_uuid === result.messageUUID))
         const doc = yield* v1
@@ -114,7 +113,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
 
     it.scoped("reports read on Messenger and Viber, and never on SMS", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({
           default: { type: "read" },
           webhooks: { messages: { statusUrl: `${listener.url}/status` } }
@@ -122,14 +121,14 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         const client = new Messages({ apiKey: "abcd1234", apiSecret: "x" }, { apiHost: simulator.baseUrl })
         const doc = yield* v1
         yield* Effect.promise(() => client.send(new MessengerText({ to: "0123456789", from: "9876543210", text: "Hi", messenger: { category: MessengerCategory.RESPONSE } })))
-        assert.deepStrictEqual((yield* listener.takeN(3)).map((s) => JSON.parse(s.body).status), ["submitted", "delivered", "read"])
+        assert.deepStrictEqual((yield* listener.requests.takeN(3)).map((s) => JSON.parse(s.body).status), ["submitted", "delivered", "read"])
         yield* Effect.promise(() => client.send(new ViberText({ to: "447700900000", from: "16273", text: "Hi", viberService: { category: ViberCategory.TRANSACTION, ttl: 600, type: "text", action: { url: "https://example.com/offer", text: "See offer" } } })))
-        const viber = (yield* listener.takeN(3)).map((s) => JSON.parse(s.body))
+        const viber = (yield* listener.requests.takeN(3)).map((s) => JSON.parse(s.body))
         assert.deepStrictEqual(viber.map((s) => s.status), ["submitted", "delivered", "read"])
         for (const status of viber) assert.deepStrictEqual(OpenApi.webhookErrors(statusCallback(doc), status), [])
         yield* Effect.promise(() => client.send(new SMS("Hi", "447700900000", "Acme")))
         yield* simulator.drain
-        assert.deepStrictEqual((yield* listener.takeAll).map((s) => JSON.parse(s.body).status), ["submitted", "delivered"])
+        assert.deepStrictEqual((yield* listener.requests.takeAll).map((s) => JSON.parse(s.body).status), ["submitted", "delivered"])
       }))
 
     it.scoped("answers the API's problem bodies for bad credentials and bad requests", () =>
@@ -166,7 +165,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
 
     it.scoped("sends statuses to a request's webhook_url instead of the application's status URL", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({ webhooks: { messages: { statusUrl: "http://127.0.0.1:9/unused" } } })
         const answer = yield* Http.postJson(`${simulator.baseUrl}/v1/messages`, {
           message_type: "text",
@@ -177,7 +176,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
           webhook_url: `${listener.url}/mine`
         }, { authorization: Http.basic("abcd1234", "x") })
         assert.strictEqual(answer.status, 202)
-        const received = yield* listener.takeN(2)
+        const received = yield* listener.requests.takeN(2)
         assert.isTrue(received.every((r) => r.path === "/mine"))
       }))
   })
@@ -218,7 +217,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
   describe("POST /communication/nexmo/v0.1/messages (KPN gateway)", () => {
     it.scoped("accepts the v0.1 shape with a KPN bearer token and sends v0.1 statuses", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({
           rules: [{ api: "kpn-messages", to: "+447700900099", outcome: { type: "undeliverable", code: 1300 } }],
           webhooks: { kpnMessages: { statusUrl: `${listener.url}/status` } }
@@ -242,13 +241,13 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         assert.strictEqual(answer.status, 202)
         assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /v0.1/messages", 202, answer.json), [])
         const callback = doc["paths"]["/v0.1/messages"]["post"]["callbacks"]["message-status"]["{$request.body#/callback}"]["post"]
-        const delivered = (yield* listener.takeN(2)).map((s) => JSON.parse(s.body))
+        const delivered = (yield* listener.requests.takeN(2)).map((s) => JSON.parse(s.body))
         assert.deepStrictEqual(delivered.map((s) => s.status), ["submitted", "delivered"])
         assert.strictEqual(delivered[0].client_ref, "kpn-ref")
         for (const status of delivered) assert.deepStrictEqual(OpenApi.webhookErrors(callback, status), [])
 
         yield* Http.postJson(url, { ...body, to: { type: "whatsapp", number: "447700900099" } }, { authorization: `Bearer ${token}` })
-        const failed = (yield* listener.takeN(2)).map((s) => JSON.parse(s.body))
+        const failed = (yield* listener.requests.takeN(2)).map((s) => JSON.parse(s.body))
         assert.deepStrictEqual(failed[1].error, { code: 1300, reason: "Not part of the provider network" })
         assert.strictEqual(failed[1].status, "undeliverable")
         assert.deepStrictEqual(OpenApi.webhookErrors(callback, failed[1]), [])
@@ -262,7 +261,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
   describe("inbound messages", () => {
     it.scoped("sends v1 inbound webhooks per channel, signed, and v0.1 inbound webhooks", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({
           webhooks: {
             messages: { inboundUrl: `${listener.url}/v1-inbound`, signatureSecret: "in-secret" },
@@ -278,7 +277,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
           ["viber_service", "447700900001", "16273"]
         ] as const) {
           yield* simulator.inbound({ api: "messages", channel, from, to, text: "Hello back" })
-          const received = yield* listener.take
+          const received = yield* listener.requests.take
           const payload = JSON.parse(received.body)
           assert.strictEqual(payload.channel, channel)
           assert.strictEqual(payload.text, "Hello back")
@@ -294,7 +293,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage Messages", (it) 
         const inboundV01 = v01doc["x-webhooks"]["inbound-message"]["{$request.body#/callback}"]["post"]
         for (const channel of ["sms", "whatsapp", "messenger", "viber_service"] as const) {
           yield* simulator.inbound({ api: "kpn-messages", channel, from: "447700900001", to: "447700900000", text: "Hi" })
-          const payload = JSON.parse((yield* listener.take).body)
+          const payload = JSON.parse((yield* listener.requests.take).body)
           assert.strictEqual(payload.message.content.text, "Hi")
           assert.deepStrictEqual(OpenApi.webhookErrors(inboundV01, payload), [], channel)
         }

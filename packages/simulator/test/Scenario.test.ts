@@ -1,6 +1,6 @@
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Scenario, Simulator } from "@switchboard/simulator"
-import { OpenApiValidator } from "@switchboard/testing"
+import { OpenApiValidator, WebhookReceiver } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -9,7 +9,6 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Http from "./support/http.js"
-import * as Listener from "./support/listener.js"
 import { setup } from "./support/simulator.js"
 import * as OpenApi from "./support/openapi.js"
 
@@ -104,7 +103,7 @@ describe("Scenario", () => {
 layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it) => {
   it.scoped("deliver: accepted, then delivered on every API", () =>
     Effect.gen(function*() {
-      const listener = yield* Listener.make()
+      const listener = yield* WebhookReceiver.make()
       const simulator = yield* setup({
         default: { type: "deliver" },
         webhooks: {
@@ -113,12 +112,12 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
         }
       })
       assert.strictEqual((yield* sms(simulator, "447700900000")).json.messages[0].status, "0")
-      assert.strictEqual(JSON.parse((yield* listener.take).body).status, "delivered")
+      assert.strictEqual(JSON.parse((yield* listener.requests.take).body).status, "delivered")
       assert.strictEqual((yield* message(simulator, "447700900000")).status, 202)
-      assert.deepStrictEqual((yield* listener.takeN(2)).map((r) => JSON.parse(r.body).status), ["submitted", "delivered"])
+      assert.deepStrictEqual((yield* listener.requests.takeN(2)).map((r) => JSON.parse(r.body).status), ["submitted", "delivered"])
       const token = yield* Http.kpnToken(simulator.baseUrl)
       assert.strictEqual((yield* kpn(simulator, token, `${listener.url}/kpn`)).status, 200)
-      assert.strictEqual(JSON.parse((yield* listener.take).body).StatusDescription, "Delivered")
+      assert.strictEqual(JSON.parse((yield* listener.requests.take).body).StatusDescription, "Delivered")
     }))
 
   it.scoped("reject at submission: Vonage SMS status codes, Messages 422/402, KPN 400", () =>
@@ -151,7 +150,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
 
   it.scoped("reject in the receipt, undeliverable and expire: each API's failure receipts", () =>
     Effect.gen(function*() {
-      const listener = yield* Listener.make()
+      const listener = yield* WebhookReceiver.make()
       const simulator = yield* setup({
         rules: [
           { to: "+447700900001", api: "vonage-sms", outcome: { type: "reject", stage: "receipt", code: 6 } },
@@ -172,7 +171,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
       const expected = [["447700900001", "rejected", "6"], ["447700900002", "failed", "2"], ["447700900003", "expired", "1"]]
       for (const [to, status, errCode] of expected) {
         assert.strictEqual((yield* sms(simulator, to!)).json.messages[0].status, "0")
-        const receipt = JSON.parse((yield* listener.take).body)
+        const receipt = JSON.parse((yield* listener.requests.take).body)
         assert.deepStrictEqual([receipt.status, receipt["err-code"]], [status, errCode])
         assert.deepStrictEqual(OpenApi.webhookErrors(dlrCallback, receipt), [])
       }
@@ -180,7 +179,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
       const messagesExpected = [["447700900001", "rejected", "1250"], ["447700900002", "undeliverable", "1300"], ["447700900003", "rejected", "1360"]]
       for (const [to, status, code] of messagesExpected) {
         assert.strictEqual((yield* message(simulator, to!)).status, 202)
-        const [submitted, final] = (yield* listener.takeN(2)).map((r) => JSON.parse(r.body))
+        const [submitted, final] = (yield* listener.requests.takeN(2)).map((r) => JSON.parse(r.body))
         assert.strictEqual(submitted.status, "submitted")
         assert.strictEqual(final.status, status)
         assert.strictEqual(final.error.title, code)
@@ -191,14 +190,14 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
       const kpnExpected = [["0611111111", "5", "018"], ["0622222222", "4", "007"], ["0633333333", "6", "024"]]
       for (const [number, status, errorCode] of kpnExpected) {
         assert.strictEqual((yield* kpn(simulator, token, `${listener.url}/kpn`, number)).status, 200)
-        const report = JSON.parse((yield* listener.take).body)
+        const report = JSON.parse((yield* listener.requests.take).body)
         assert.deepStrictEqual([report.Status, report.ErrorCode], [status, errorCode])
       }
     }))
 
   it.scoped("no-receipt: accepted, and no final status ever comes (Messages still says submitted)", () =>
     Effect.gen(function*() {
-      const listener = yield* Listener.make()
+      const listener = yield* WebhookReceiver.make()
       const simulator = yield* setup({
         default: { type: "no-receipt" },
         webhooks: {
@@ -209,7 +208,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
       assert.strictEqual((yield* sms(simulator, "447700900000")).json.messages[0].status, "0")
       assert.strictEqual((yield* message(simulator, "447700900000")).status, 202)
       yield* simulator.drain
-      const received = yield* listener.takeAll
+      const received = yield* listener.requests.takeAll
       assert.deepStrictEqual(received.map((r) => [r.path, JSON.parse(r.body).status]), [["/status", "submitted"]])
       assert.strictEqual((yield* simulator.messages).length, 2)
     }))
@@ -282,7 +281,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
 
   it.scoped("duplicate and reverse-ordered callbacks", () =>
     Effect.gen(function*() {
-      const listener = yield* Listener.make()
+      const listener = yield* WebhookReceiver.make()
       const simulator = yield* setup({
         rules: [
           { api: "vonage-sms", outcome: { type: "deliver" }, callbacks: { duplicate: 1 } },
@@ -295,23 +294,23 @@ layer(Simulator.layer(), { excludeTestServices: true })("Scenario outcomes", (it
         }
       })
       yield* sms(simulator, "447700900000")
-      const [first, second] = yield* listener.takeN(2)
+      const [first, second] = yield* listener.requests.takeN(2)
       assert.strictEqual(first!.body, second!.body)
       assert.strictEqual(JSON.parse(first!.body).status, "delivered")
 
       yield* message(simulator, "447700900000")
-      assert.deepStrictEqual((yield* listener.takeN(3)).map((r) => JSON.parse(r.body).status), ["read", "delivered", "submitted"])
+      assert.deepStrictEqual((yield* listener.requests.takeN(3)).map((r) => JSON.parse(r.body).status), ["read", "delivered", "submitted"])
 
       const token = yield* Http.kpnToken(simulator.baseUrl)
       yield* kpn(simulator, token, `${listener.url}/kpn`)
-      assert.deepStrictEqual((yield* listener.takeN(2)).map((r) => JSON.parse(r.body).StatusDescription), ["Delivered", "Accepted"])
+      assert.deepStrictEqual((yield* listener.requests.takeN(2)).map((r) => JSON.parse(r.body).StatusDescription), ["Delivered", "Accepted"])
 
       yield* simulator.loadScenario({
         rules: [{ outcome: { type: "deliver" }, callbacks: { order: "reverse", interim: true } }],
         webhooks: { vonageSms: { deliveryReceiptUrl: `${listener.url}/dlr` } }
       })
       const parts = (yield* sms(simulator, "447700900000", { text: "b".repeat(200) })).json.messages
-      const receipts = (yield* listener.takeN(4)).map((r) => JSON.parse(r.body))
+      const receipts = (yield* listener.requests.takeN(4)).map((r) => JSON.parse(r.body))
       assert.deepStrictEqual(
         receipts.map((r) => [r.messageId, r.status]),
         [

@@ -1,12 +1,11 @@
 import { assert, describe, layer } from "@effect/vitest"
 import { VonageSignature } from "@switchboard/auth"
 import { Simulator } from "@switchboard/simulator"
-import { OpenApiValidator } from "@switchboard/testing"
+import { OpenApiValidator, WebhookReceiver } from "@switchboard/testing"
 import { SMS } from "@vonage/sms"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Http from "./support/http.js"
-import * as Listener from "./support/listener.js"
 import { setup } from "./support/simulator.js"
 import * as OpenApi from "./support/openapi.js"
 
@@ -18,7 +17,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
   describe("POST /sms/json", () => {
     it.scoped("accepts a form request with api_key and api_secret and sends a JSON delivery receipt", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({ webhooks: { vonageSms: { deliveryReceiptUrl: `${listener.url}/dlr` } } })
         const params = {
           api_key: "abcd1234",
@@ -46,7 +45,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         )
         assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /sms/{format}", answer.status, answer.json), [])
 
-        const dlr = yield* listener.take
+        const dlr = yield* listener.requests.take
         assert.strictEqual(dlr.method, "POST")
         assert.strictEqual(dlr.path, "/dlr")
         assert.strictEqual(dlr.headers["content-type"], "application/json")
@@ -66,7 +65,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
 
     it.scoped("splits a long text into parts, each with its id, price and delivery receipt", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({ account: { balance: 10, pricePerPart: 0.05 } })
         const answer = yield* Http.postJson(`${simulator.baseUrl}/sms/json`, {
           from: "AcmeInc",
@@ -80,7 +79,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         assert.strictEqual(first["message-price"], "0.05000000")
         assert.strictEqual(first["remaining-balance"], "9.95000000")
         assert.strictEqual(second["remaining-balance"], "9.90000000")
-        const receipts = (yield* listener.takeN(2)).map((r) => JSON.parse(r.body).messageId)
+        const receipts = (yield* listener.requests.takeN(2)).map((r) => JSON.parse(r.body).messageId)
         assert.deepStrictEqual(receipts, [first["message-id"], second["message-id"]])
         const doc = yield* spec
         assert.deepStrictEqual(OpenApiValidator.responseErrors(doc, "POST /sms/{format}", answer.status, answer.json), [])
@@ -88,20 +87,20 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
 
     it.scoped("sends delivery receipts as GET query strings or form POSTs when configured", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({
           webhooks: { vonageSms: { deliveryReceiptUrl: `${listener.url}/dlr`, method: "GET" } }
         })
         const auth = { authorization: Http.basic("abcd1234", "secret") }
         yield* Http.postJson(`${simulator.baseUrl}/sms/json`, { from: "Acme", to: "447700900000", text: "x" }, auth)
-        const get = yield* listener.take
+        const get = yield* listener.requests.take
         assert.strictEqual(get.method, "GET")
         assert.strictEqual(get.query.get("status"), "delivered")
         assert.strictEqual(get.query.get("msisdn"), "447700900000")
 
         yield* simulator.loadScenario({ webhooks: { vonageSms: { deliveryReceiptUrl: `${listener.url}/dlr`, method: "POST" } } })
         yield* Http.postJson(`${simulator.baseUrl}/sms/json`, { from: "Acme", to: "447700900000", text: "x" }, auth)
-        const post = yield* listener.take
+        const post = yield* listener.requests.take
         assert.strictEqual(post.method, "POST")
         assert.strictEqual(post.headers["content-type"], "application/x-www-form-urlencoded")
         assert.strictEqual(new URLSearchParams(post.body).get("status"), "delivered")
@@ -109,7 +108,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
 
     it.scoped("signs delivery receipts with the signature secret, verifiable with @switchboard/auth", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup({
           webhooks: {
             vonageSms: { deliveryReceiptUrl: `${listener.url}/dlr`, signatureSecret: "dlr-secret", signatureMethod: "sha256" }
@@ -118,7 +117,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         yield* Http.postJson(`${simulator.baseUrl}/sms/json`, { from: "Acme", to: "447700900000", text: "x" }, {
           authorization: Http.basic("abcd1234", "secret")
         })
-        const receipt = JSON.parse((yield* listener.take).body)
+        const receipt = JSON.parse((yield* listener.requests.take).body)
         assert.isString(receipt.nonce)
         assert.isString(receipt.timestamp)
         yield* VonageSignature.verify({ params: receipt, secret: Redacted.make("dlr-secret"), algorithm: "sha256" })
@@ -184,7 +183,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
   describe("POST /communication/nexmo/sms/send (KPN gateway)", () => {
     it.scoped("needs a KPN bearer token, then answers like Vonage", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* setup()
         const url = `${simulator.baseUrl}/communication/nexmo/sms/send`
         const params = { from: "Acme", to: "31612345678", text: "Via KPN", callback: `${listener.url}/dlr` }
@@ -206,7 +205,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
           []
         )
         assert.deepStrictEqual(OpenApiValidator.responseErrors(yield* spec, "POST /sms/{format}", 200, answer.json), [])
-        const receipt = JSON.parse((yield* listener.take).body)
+        const receipt = JSON.parse((yield* listener.requests.take).body)
         assert.strictEqual(receipt.status, "delivered")
       }))
   })
@@ -214,7 +213,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
   describe("the official @vonage/sms SDK", () => {
     it.scoped("sends through the simulator with restHost, and its delivery receipt arrives", () =>
       Effect.gen(function*() {
-        const listener = yield* Listener.make()
+        const listener = yield* WebhookReceiver.make()
         const simulator = yield* Simulator.Simulator
         yield* simulator.reset
         yield* simulator.loadScenario({ webhooks: { vonageSms: { deliveryReceiptUrl: `${listener.url}/dlr` } } })
@@ -225,7 +224,7 @@ layer(Simulator.layer(), { excludeTestServices: true })("Vonage SMS", (it) => {
         assert.strictEqual(String(response.messageCount), "1")
         const messageId = response.messages[0]!.messageId
         assert.isString(messageId)
-        const receipt = JSON.parse((yield* listener.take).body)
+        const receipt = JSON.parse((yield* listener.requests.take).body)
         assert.strictEqual(receipt.messageId, messageId)
         assert.strictEqual(receipt.status, "delivered")
         assert.strictEqual(receipt["client-ref"], "sdk-ref")

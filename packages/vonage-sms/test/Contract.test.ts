@@ -4,9 +4,7 @@
  * `WebhookHttp.mount` and `VonageSmsWebhook.parser`.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { assert, describe, layer } from "@effect/vitest"
 import { OAuthClientCredentials, type VonageSignature } from "@switchboard/auth"
 import {
@@ -17,18 +15,15 @@ import {
   Recipient,
   Sms,
   type Status,
-  type Webhook,
-  WebhookHttp
+  type Webhook
 } from "@switchboard/core"
 import { Simulator } from "@switchboard/simulator"
+import { WebhookReceiver } from "@switchboard/testing"
 import { ConcatStore, VonageSmsChannel, VonageSmsClient, VonageSmsWebhook } from "@switchboard/vonage-sms"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import * as NodeHttp from "node:http"
 import { expectedStatusCodes, message } from "./support.js"
 
 const apiKey = "abcd1234"
@@ -40,37 +35,17 @@ const kpnClientSecret = "contract-kpn-secret-1"
 /** A safety net so a missing webhook fails the test instead of hanging it; never a timing assertion. */
 const patience = "20 seconds"
 
-interface Receiver {
-  readonly url: string
-  /** Waits for the next `n` events. */
-  readonly take: (n: number) => Effect.Effect<ReadonlyArray<Webhook.Event>>
-  /** Events received so far and not taken. */
-  readonly pending: Effect.Effect<number>
-}
-
-/** A webhook endpoint on 127.0.0.1 that parses with `VonageSmsWebhook` and queues the events. */
-const receiver = (options?: VonageSmsWebhook.Options): Effect.Effect<Receiver, unknown, Scope.Scope> =>
+/**
+ * A webhook endpoint on 127.0.0.1 (`url` includes its path) that parses with `VonageSmsWebhook` and its own
+ * concat store.
+ */
+const receiver = (options?: VonageSmsWebhook.Options) =>
   Effect.gen(function*() {
-    const queue = yield* Queue.unbounded<Webhook.Event>()
     const store = yield* ConcatStore.makeMemory()
     const parser: Webhook.Parser = (request) =>
       VonageSmsWebhook.parser(options)(request).pipe(Effect.provideService(ConcatStore.ConcatStore, store))
-    const app = HttpRouter.empty.pipe(
-      WebhookHttp.mount("/webhooks/sms", parser, (events) => Queue.offerAll(queue, events))
-    )
-    const server = yield* NodeHttpServer.make(() => NodeHttp.createServer(), { port: 0, host: "127.0.0.1" })
-    yield* server.serve(app)
-    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
-    return {
-      url: `http://127.0.0.1:${port}/webhooks/sms`,
-      take: (n) =>
-        Queue.takeBetween(queue, n, n).pipe(
-          Effect.map(Chunk.toReadonlyArray),
-          Effect.timeoutFail({ duration: patience, onTimeout: () => new Error(`fewer than ${n} webhook events arrived`) }),
-          Effect.orDie
-        ),
-      pending: Queue.size(queue)
-    }
+    const webhook = yield* WebhookReceiver.make({ parsers: { "/webhooks/sms": parser }, timeout: patience })
+    return { url: `${webhook.url}/webhooks/sms`, events: webhook.events }
   })
 
 const setup = (scenario: unknown) =>
@@ -143,7 +118,7 @@ layer(Layer.merge(Simulator.layer(), NodeHttpClient.layerUndici), { excludeTestS
         assert.strictEqual(receipt.price, "0.03330000")
         assert.match(receipt.remainingBalance ?? "", /^\d+\.\d{8}$/)
         assert.strictEqual(receipt.network, "20408")
-        const [update] = statusUpdates(yield* webhook.take(1))
+        const [update] = statusUpdates(yield* webhook.events.takeN(1))
         assert.strictEqual(update!.providerMessageId, receipt.providerMessageIds[0])
         assert.strictEqual(update!.messageId, m.id)
         assert.strictEqual(update!.state, "delivered")
@@ -161,7 +136,7 @@ layer(Layer.merge(Simulator.layer(), NodeHttpClient.layerUndici), { excludeTestS
         assert.strictEqual(receipt.parts, 3)
         assert.strictEqual(new Set(receipt.providerMessageIds).size, 3)
         assert.strictEqual(receipt.price, "0.09990000")
-        const updates = statusUpdates(yield* webhook.take(3))
+        const updates = statusUpdates(yield* webhook.events.takeN(3))
         assert.deepStrictEqual(
           updates.map((u) => u.providerMessageId).sort(),
           [...receipt.providerMessageIds].sort()
@@ -310,7 +285,7 @@ layer(Layer.merge(Simulator.layer(), NodeHttpClient.layerUndici), { excludeTestS
         const states: Array<Status.State> = []
         for (const phone of ["+447700900401", "+447700900402", "+447700900403"]) {
           yield* channel.send(yield* textTo(phone, "Hello"))
-          states.push(statusUpdates(yield* webhook.take(1))[0]!.state)
+          states.push(statusUpdates(yield* webhook.events.takeN(1))[0]!.state)
         }
         assert.deepStrictEqual(states, ["undeliverable", "rejected", "expired"])
       }))
@@ -364,7 +339,7 @@ layer(Layer.merge(Simulator.layer(), NodeHttpClient.layerUndici), { excludeTestS
         const registered = yield* client.register({ to: "31612345678", callbackUrl: webhook.url })
         assert.strictEqual(registered.message, "Your callback url is registered.")
         yield* simulator.inbound({ api: "kpn-vonage-sms", from: "+31687654321", to: "+31612345678", text: "Hi KPN" })
-        const [event] = yield* webhook.take(1)
+        const [event] = yield* webhook.events.takeN(1)
         assert.strictEqual(event!._tag, "InboundMessage")
         assert.deepStrictEqual((event as InboundMessage.InboundMessage).content, Content.text("Hi KPN"))
         assert.strictEqual((event as InboundMessage.InboundMessage).from, "31687654321")
@@ -395,7 +370,7 @@ layer(Layer.merge(Simulator.layer(), NodeHttpClient.layerUndici), { excludeTestS
             const { channel } = yield* directChannel(basic)
             const m = yield* textTo("+447700900000", "Round trip")
             const receipt = yield* channel.send(m)
-            const [update] = statusUpdates(yield* webhook.take(1))
+            const [update] = statusUpdates(yield* webhook.events.takeN(1))
             assert.strictEqual(update!.providerMessageId, receipt.providerMessageIds[0])
             assert.strictEqual(update!.messageId, m.id)
             assert.strictEqual(update!.state, "delivered")
@@ -418,14 +393,14 @@ layer(Layer.merge(Simulator.layer(), NodeHttpClient.layerUndici), { excludeTestS
             assert.strictEqual(parts, 3)
             assert.strictEqual(sent.length, parts * 2)
             assert.isTrue(sent.every((callback) => callback.status === 200))
-            const [event] = yield* webhook.take(1)
+            const [event] = yield* webhook.events.takeN(1)
             const inbound = event as InboundMessage.InboundMessage
             assert.strictEqual(inbound._tag, "InboundMessage")
             assert.deepStrictEqual(inbound.content, Content.text(text))
             assert.strictEqual(inbound.providerMessageIds?.length, parts)
             assert.strictEqual(inbound.from, "447700900555")
             assert.isUndefined(inbound.incomplete)
-            assert.strictEqual(yield* webhook.pending, 0)
+            assert.deepStrictEqual(yield* webhook.events.takeAll, [])
           }))
       }
     }
@@ -435,7 +410,7 @@ layer(Layer.merge(Simulator.layer(), NodeHttpClient.layerUndici), { excludeTestS
         const webhook = yield* receiver()
         const simulator = yield* setup({ webhooks: { vonageSms: { inboundUrl: webhook.url } } })
         yield* simulator.inbound({ api: "vonage-sms", from: "+447700900555", to: "+447700900000", text: "Привет 👋" })
-        const [event] = yield* webhook.take(1)
+        const [event] = yield* webhook.events.takeN(1)
         assert.deepStrictEqual((event as InboundMessage.InboundMessage).content, Content.text("Привет 👋"))
       }))
 
@@ -447,7 +422,7 @@ layer(Layer.merge(Simulator.layer(), NodeHttpClient.layerUndici), { excludeTestS
           const sent = yield* simulator.inbound({ api: "vonage-sms", from: "+447700900555", to: "+447700900000", text: "Hi" })
           assert.deepStrictEqual(sent.map((callback) => callback.status), [401])
         }
-        assert.strictEqual(yield* webhook.pending, 0)
+        assert.deepStrictEqual(yield* webhook.events.takeAll, [])
       }))
   })
 })
