@@ -100,6 +100,13 @@ const rules: ReadonlyArray<Rule> = [
       "Stepping `Effect.gen` generators: resuming a generator on each `yield*` (the channel's and the client's `send` are `Effect.gen` blocks)."
   },
   {
+    test: (row) =>
+      row.functionName === "FiberRuntime" && row.module === "effect/src/internal/fiberRuntime.ts" && row.line >= 1170 &&
+      row.line <= 1200,
+    sentence: () =>
+      "Effect's interpreter after a successful step: popping the next continuation (the rest of a `flatMap`, a `map`, an `Effect.gen` resumption) off the fiber's stack. (V8 names the `FiberRuntime` class's computed-key methods after the class.)"
+  },
+  {
     test: fn("getFiberRef", "fiberRuntime"),
     sentence: () =>
       "Reading fiber-local state (current span, context, scheduler, tracer settings); done many times per send by the runtime and the HTTP client."

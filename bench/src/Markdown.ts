@@ -65,7 +65,12 @@ export const millis = (value: number): string =>
  * @since 0.1.0
  * @category formatting
  */
-export const ratio = (value: number): string => (Number.isFinite(value) ? `${number(value, 2)}×` : "n/a")
+export const ratio = (value: number): string =>
+  !Number.isFinite(value)
+    ? "n/a"
+    : value !== 0 && Math.abs(value) < 0.095
+    ? `${Number(value.toPrecision(2))}×`
+    : `${number(value, 2)}×`
 
 /**
  * Bytes as MiB.

@@ -50,6 +50,8 @@ describe("Markdown", () => {
     assert.strictEqual(Markdown.millis(1.234), "1.23")
     assert.strictEqual(Markdown.millis(123.4), "123")
     assert.strictEqual(Markdown.duration(90_000), "1 min 30 s")
+    assert.strictEqual(Markdown.ratio(0.0049), "0.0049×")
+    assert.strictEqual(Markdown.ratio(1.234), "1.23×")
   })
 })
 
@@ -62,10 +64,11 @@ describe("Presets", () => {
     assert.strictEqual(Presets.sendCount(send, Number.NaN), 10_000)
   })
 
-  it("sizes KPN runs so every run of every contender fits", () => {
-    const kpn = Presets.full.kpn
+  it("sizes KPN runs so every run of every contender fits, within the preset's bounds", () => {
+    const kpn = { ...Presets.full.kpn, minCount: 1_000 }
     assert.strictEqual(Presets.kpnCount(kpn, 3, 1_000), 10_000)
     assert.strictEqual(Presets.kpnCount(kpn, 3, 300), 4_800) // 300 × 240 s / 15 runs
     assert.strictEqual(Presets.kpnCount(kpn, 3, 10), 1_000)
+    assert.strictEqual(Presets.kpnCount(Presets.full.kpn, 3, 10), 10_000) // the full preset always sends the 10,000
   })
 })
