@@ -30,9 +30,10 @@ import { OAuthClientCredentials } from "@switchboard/auth"
 import type { StatusUpdate } from "@switchboard/core/Status"
 import type * as Webhook from "@switchboard/core/Webhook"
 import { Simulator } from "@switchboard/simulator"
-import { WebhookReceiver } from "@switchboard/testing"
+import { OpenApiValidator, WebhookReceiver } from "@switchboard/testing"
 import * as VonageMessagesClient from "@switchboard/vonage-messages/VonageMessagesClient"
 import * as VonageMessagesWebhook from "@switchboard/vonage-messages/VonageMessagesWebhook"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -196,4 +197,67 @@ export const settledEvents = Effect.flatMap(Contract, ({ events, simulator }) =>
 export const statuses = (events: ReadonlyArray<unknown>, providerMessageId: string): ReadonlyArray<StatusUpdate> =>
   (events as ReadonlyArray<StatusUpdate>).filter((event) =>
     event._tag === "StatusUpdate" && event.providerMessageId === providerMessageId
+  )
+
+/**
+ * The Messages API definition of the harness's shape and its send operation.
+ *
+ * @since 0.0.0
+ * @category models
+ */
+export interface Definition {
+  readonly document: OpenApiValidator.Document
+  /** `"POST /v1/messages"` or `"POST /v0.1/messages"`. */
+  readonly send: string
+  /** The errors of a request (as `messageRequests` returns it, or with another `json`) against `send`. */
+  readonly requestErrors: (request: {
+    readonly headers: Readonly<Record<string, string | undefined>>
+    readonly json: unknown
+  }) => ReadonlyArray<string>
+}
+
+/**
+ * Loads `vonage-messages-v1.mock.yml` or `vonage-messages-v0.1.mock.yml`, for the harness's shape, from the
+ * package's own copy of the definitions (`new URL("./fixtures/specs/", import.meta.url)`).
+ *
+ * @since 0.0.0
+ * @category accessors
+ */
+export const definition = (specs: URL): Effect.Effect<Definition, OpenApiValidator.OpenApiError, Contract> =>
+  Effect.gen(function*() {
+    const { shape } = yield* Contract
+    const document = yield* OpenApiValidator.load(new URL(`vonage-messages-${shape}.mock.yml`, specs))
+    const send = shape === "v1" ? "POST /v1/messages" : "POST /v0.1/messages"
+    return {
+      document,
+      send,
+      requestErrors: (request) => OpenApiValidator.requestErrors(document, send, { headers: request.headers, body: request.json })
+    }
+  })
+
+/**
+ * The variables `VonageMessagesClient.layerConfig` reads, pointing at `simulator` in `mode` (`KPN_*` for the
+ * token endpoint too), plus the channel's own `variables`: what a README's "From the environment" example runs
+ * with.
+ *
+ * @since 0.0.0
+ * @category constructors
+ */
+export const configProvider = (
+  simulator: Simulator.Service,
+  mode: "vonage-basic" | "kpn",
+  variables: Readonly<Record<string, string>> = {}
+): ConfigProvider.ConfigProvider =>
+  ConfigProvider.fromMap(
+    new Map([
+      ...Object.entries(variables),
+      ["VONAGE_MESSAGES_MODE", mode],
+      ["VONAGE_MESSAGES_BASE_URL", mode === "kpn" ? `${simulator.baseUrl}/communication/nexmo` : simulator.baseUrl],
+      ["VONAGE_API_KEY", "abcd1234"],
+      ["VONAGE_API_SECRET", "readme-api-secret"],
+      ["KPN_CLIENT_ID", "readme-client"],
+      ["KPN_CLIENT_SECRET", "readme-kpn-secret"],
+      ["KPN_TOKEN_URL", `${simulator.baseUrl}/oauth/client_credential/accesstoken`],
+      ["KPN_MESSAGES_APPLICATION_ID", "aaaaaaaa-bbbb-cccc-dddd-0123456789ab"]
+    ])
   )

@@ -6,9 +6,10 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { OAuthClientCredentials } from "@switchboard/auth"
 import { Content, InboundMessage, Message, Recipient } from "@switchboard/core"
+import { MessagesContract } from "@switchboard/messages-testkit"
 import { Simulator } from "@switchboard/simulator"
 import { VonageMessagesClient } from "@switchboard/vonage-messages"
-import { ConfigProvider, DateTime, Effect, Layer, Redacted } from "effect"
+import { DateTime, Effect, Layer, Redacted } from "effect"
 import { MessengerChannel } from "../src/index.js"
 
 // --- "Reply — v1, direct to Vonage" --------------------------------------------------------------------
@@ -74,19 +75,8 @@ describe("README", () => {
     it.live(`"From the environment" replies and sends a tagged update through the simulator (${mode})`, () =>
       Effect.gen(function*() {
         const simulator = yield* Simulator.Simulator
-        const environment = ConfigProvider.fromMap(
-          new Map([
-            ["MESSENGER_SENDER", "107083064136738"],
-            ["VONAGE_MESSAGES_MODE", mode],
-            ["VONAGE_MESSAGES_BASE_URL", mode === "kpn" ? `${simulator.baseUrl}/communication/nexmo` : simulator.baseUrl],
-            ["VONAGE_API_KEY", "abcd1234"],
-            ["VONAGE_API_SECRET", "readme-api-secret"],
-            ["KPN_CLIENT_ID", "readme-client"],
-            ["KPN_CLIENT_SECRET", "readme-kpn-secret"],
-            ["KPN_TOKEN_URL", `${simulator.baseUrl}/oauth/client_credential/accesstoken`],
-            ["KPN_MESSAGES_APPLICATION_ID", "aaaaaaaa-bbbb-cccc-dddd-0123456789ab"]
-          ])
-        )
+        // the README's variables for the channel; MessagesContract adds the client's, pointing at the simulator
+        const environment = MessagesContract.configProvider(simulator, mode, { MESSENGER_SENDER: "107083064136738" })
         const inbound = new InboundMessage.InboundMessage({
           channel: "messenger",
           providerMessageId: "11111111-2222-3333-4444-555555555555",

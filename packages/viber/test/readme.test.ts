@@ -6,9 +6,10 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { OAuthClientCredentials } from "@switchboard/auth"
 import { Content, Message, Recipient } from "@switchboard/core"
+import { MessagesContract } from "@switchboard/messages-testkit"
 import { Simulator } from "@switchboard/simulator"
 import { VonageMessagesClient } from "@switchboard/vonage-messages"
-import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
+import { Duration, Effect, Layer, Redacted } from "effect"
 import { ViberChannel } from "../src/index.js"
 
 // --- "Send — v1, direct to Vonage" ---------------------------------------------------------------------
@@ -73,21 +74,12 @@ describe("README", () => {
     it.live(`"From the environment" sends the README's messages through the simulator (${mode})`, () =>
       Effect.gen(function*() {
         const simulator = yield* Simulator.Simulator
-        const environment = ConfigProvider.fromMap(
-          new Map([
-            ["VIBER_SENDER", "654321"],
-            ["VIBER_CATEGORY", "transaction"],
-            ["VIBER_TTL", "1 hour"],
-            ["VONAGE_MESSAGES_MODE", mode],
-            ["VONAGE_MESSAGES_BASE_URL", mode === "kpn" ? `${simulator.baseUrl}/communication/nexmo` : simulator.baseUrl],
-            ["VONAGE_API_KEY", "abcd1234"],
-            ["VONAGE_API_SECRET", "readme-api-secret"],
-            ["KPN_CLIENT_ID", "readme-client"],
-            ["KPN_CLIENT_SECRET", "readme-kpn-secret"],
-            ["KPN_TOKEN_URL", `${simulator.baseUrl}/oauth/client_credential/accesstoken`],
-            ["KPN_MESSAGES_APPLICATION_ID", "aaaaaaaa-bbbb-cccc-dddd-0123456789ab"]
-          ])
-        )
+        // the README's variables for the channel; MessagesContract adds the client's, pointing at the simulator
+        const environment = MessagesContract.configProvider(simulator, mode, {
+          VIBER_SENDER: "654321",
+          VIBER_CATEGORY: "transaction",
+          VIBER_TTL: "1 hour"
+        })
         yield* Effect.gen(function*() {
           yield* notify
           if (mode === "kpn") yield* verification

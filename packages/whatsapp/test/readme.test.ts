@@ -8,9 +8,10 @@ import { LibsqlClient } from "@effect/sql-libsql"
 import { assert, describe, it } from "@effect/vitest"
 import { OAuthClientCredentials } from "@switchboard/auth"
 import { Content, Message, Recipient, WebhookHttp } from "@switchboard/core"
+import { MessagesContract } from "@switchboard/messages-testkit"
 import { Simulator } from "@switchboard/simulator"
 import { VonageMessagesClient, VonageMessagesWebhook } from "@switchboard/vonage-messages"
-import { ConfigProvider, DateTime, Effect, Layer, Redacted } from "effect"
+import { DateTime, Effect, Layer, Redacted } from "effect"
 import { createServer } from "node:http"
 import { ConversationWindow, WhatsAppChannel } from "../src/index.js"
 import * as SqlConversationWindow from "../src/SqlConversationWindow.js"
@@ -103,20 +104,11 @@ describe("README", () => {
     it.live(`"From the environment" sends a template, then text once the customer wrote (${mode})`, () =>
       Effect.gen(function*() {
         const simulator = yield* Simulator.Simulator
-        const environment = ConfigProvider.fromMap(
-          new Map([
-            ["WHATSAPP_SENDER", "447700900001"],
-            ["WHATSAPP_TEMPLATE_LOCALE", "en_GB"],
-            ["VONAGE_MESSAGES_MODE", mode],
-            ["VONAGE_MESSAGES_BASE_URL", mode === "kpn" ? `${simulator.baseUrl}/communication/nexmo` : simulator.baseUrl],
-            ["VONAGE_API_KEY", "abcd1234"],
-            ["VONAGE_API_SECRET", "readme-api-secret"],
-            ["KPN_CLIENT_ID", "readme-client"],
-            ["KPN_CLIENT_SECRET", "readme-kpn-secret"],
-            ["KPN_TOKEN_URL", `${simulator.baseUrl}/oauth/client_credential/accesstoken`],
-            ["KPN_MESSAGES_APPLICATION_ID", "aaaaaaaa-bbbb-cccc-dddd-0123456789ab"]
-          ])
-        )
+        // the README's variables for the channel; MessagesContract adds the client's, pointing at the simulator
+        const environment = MessagesContract.configProvider(simulator, mode, {
+          WHATSAPP_SENDER: "447700900001",
+          WHATSAPP_TEMPLATE_LOCALE: "en_GB"
+        })
         yield* Effect.gen(function*() {
           const receipt = yield* remind
           const whatsapp = yield* WhatsAppChannel.WhatsAppChannel
