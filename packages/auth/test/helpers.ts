@@ -1,6 +1,5 @@
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { MockHttpClient } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Fs from "node:fs"
@@ -30,33 +29,32 @@ export const json = (status: number, body: unknown): Reply => ({
 })
 
 /**
- * A fake `HttpClient` transport: every request is recorded and answered by `handler`. A handler that fails
- * with `"Transport"` simulates a network error.
+ * A fake `HttpClient` transport on `@switchboard/testing`'s `MockHttpClient`, with a synchronous view of what it
+ * received (for polling with `Effect.sync`): every request is recorded and answered by `handler`. A handler that
+ * fails with `"Transport"` simulates a network error.
  */
 export const makeTransport = (handler: (request: Seen) => Effect.Effect<Reply, "Transport">) => {
-  const requests: Array<Seen> = []
-  const client = HttpClient.make((request, url) =>
-    Effect.gen(function*() {
-      const body = request.body._tag === "Uint8Array"
-        ? new TextDecoder().decode(request.body.body)
-        : request.body._tag === "Raw"
-        ? String(request.body.body)
-        : ""
-      const seen: Seen = { method: request.method, url, headers: request.headers, body }
-      requests.push(seen)
-      const reply = yield* handler(seen).pipe(
-        Effect.mapError((cause) => new HttpClientError.RequestError({ request, reason: "Transport", cause }))
-      )
-      return HttpClientResponse.fromWeb(
-        request,
-        new Response(reply.body ?? null, { status: reply.status, headers: reply.headers ?? {} })
-      )
-    })
-  )
+  const seen = (request: MockHttpClient.RecordedRequest): Seen => ({
+    method: request.method,
+    url: new URL(request.url),
+    headers: request.headers,
+    body: request.body
+  })
+  const mock = Effect.runSync(MockHttpClient.make((request) =>
+    handler(seen(request)).pipe(
+      Effect.match({
+        onFailure: () => MockHttpClient.transportError("Transport"),
+        onSuccess: (reply) => MockHttpClient.reply(reply.body ?? "", { status: reply.status, headers: reply.headers })
+      })
+    )
+  ))
+  const requests = () => Effect.runSync(mock.requests).map(seen)
   return {
-    client,
-    layer: Layer.succeed(HttpClient.HttpClient, client),
-    requests,
-    count: (path: string) => requests.filter((request) => request.url.pathname === path).length
+    client: mock.client,
+    layer: Layer.succeed(HttpClient.HttpClient, mock.client),
+    get requests(): ReadonlyArray<Seen> {
+      return requests()
+    },
+    count: (path: string) => requests().filter((request) => request.url.pathname === path).length
   }
 }
