@@ -1,11 +1,11 @@
 import * as Content from "@switchboard/core/Content"
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
+import { accepted, apiSecret, client, kpnSecret, kpnToken, type Mode, withKpnToken } from "@switchboard/messages-testkit/MockMessagesApi"
 import { ChannelConformance, MockHttpClient } from "@switchboard/testing"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as MessengerChannel from "../src/MessengerChannel.js"
-import { accepted, apiSecret, client, kpnSecret, kpnToken, type Mode, withKpnToken } from "@switchboard/messages-testkit/MockMessagesApi"
 
 for (const mode of ["vonage-basic", "kpn"] as const satisfies ReadonlyArray<Mode>) {
   ChannelConformance.run({

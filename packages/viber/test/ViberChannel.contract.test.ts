@@ -4,11 +4,11 @@ import type { InboundMessage } from "@switchboard/core/InboundMessage"
 import * as Message from "@switchboard/core/Message"
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
+import * as Contract from "@switchboard/messages-testkit/MessagesContract"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ViberChannel from "../src/ViberChannel.js"
-import * as Contract from "@switchboard/messages-testkit/MessagesContract"
 
 const serviceId = "654321"
 const to = (phone: string) => Recipient.make({ phone: phone as Phone.E164 })

@@ -4,12 +4,12 @@ import * as Content from "@switchboard/core/Content"
 import * as Message from "@switchboard/core/Message"
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
+import { accepted, type Mode, mockedClient, sends } from "@switchboard/messages-testkit/MockMessagesApi"
 import { MockHttpClient } from "@switchboard/testing"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ViberChannel from "../src/ViberChannel.js"
-import { accepted, type Mode, mockedClient, sends } from "@switchboard/messages-testkit/MockMessagesApi"
 
 const recipient = Recipient.make({ phone: "+447700900000" as Phone.E164 })
 

@@ -3,13 +3,13 @@ import * as Content from "@switchboard/core/Content"
 import * as Message from "@switchboard/core/Message"
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
+import { accepted, mockedClient, sends } from "@switchboard/messages-testkit/MockMessagesApi"
 import { MockHttpClient } from "@switchboard/testing"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConversationWindow from "../src/ConversationWindow.js"
 import * as WhatsAppChannel from "../src/WhatsAppChannel.js"
-import { accepted, mockedClient, sends } from "@switchboard/messages-testkit/MockMessagesApi"
 
 const fromEnvironment = (variables: Record<string, string>) =>
   WhatsAppChannel.layerConfig.pipe(

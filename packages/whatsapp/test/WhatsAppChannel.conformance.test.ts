@@ -1,5 +1,6 @@
 import type * as Phone from "@switchboard/core/Phone"
 import * as Recipient from "@switchboard/core/Recipient"
+import { accepted, apiSecret, client, kpnSecret, kpnToken, type Mode, withKpnToken } from "@switchboard/messages-testkit/MockMessagesApi"
 import { ChannelConformance, MockHttpClient } from "@switchboard/testing"
 import * as Content from "@switchboard/core/Content"
 import * as DateTime from "effect/DateTime"
@@ -7,7 +8,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConversationWindow from "../src/ConversationWindow.js"
 import * as WhatsAppChannel from "../src/WhatsAppChannel.js"
-import { accepted, apiSecret, client, kpnSecret, kpnToken, type Mode, withKpnToken } from "@switchboard/messages-testkit/MockMessagesApi"
 
 const business = "447700900001"
 const phone = "+447700900000" as Phone.E164
