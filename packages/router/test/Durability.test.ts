@@ -55,7 +55,7 @@ describe("durability (SQLite, real processes)", () => {
         yield* second.request("event", { update: encodeUpdate(SimulatorSms.delivered(providerMessageId)) })
       }
       for (const id of ids) {
-        const outcome = yield* second.request("await", { messageId: id }, "60 seconds")
+        const outcome = yield* second.request("await", { messageId: id }, "240 seconds")
         assert.strictEqual(outcome.status, "delivered", id)
         assert.strictEqual(outcome.channel, SimulatorSms.channelId)
         const tags: Array<string> = yield* second.request("tags", { messageId: id })
@@ -63,5 +63,5 @@ describe("durability (SQLite, real processes)", () => {
         assert.strictEqual(yield* sendsAt(simulator, id), 1, `${id} was not sent again`)
       }
       assert.strictEqual((yield* simulator.counters).messagesAccepted, ids.length)
-    }).pipe(Effect.scoped, Effect.provide(Simulator.layer())), { timeout: 180_000 })
+    }).pipe(Effect.scoped, Effect.provide(Simulator.layer())), { timeout: 480_000 })
 })

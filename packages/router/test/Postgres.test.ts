@@ -72,7 +72,7 @@ const deliverAll = (simulator: Simulator.Service, runner: Processes.RouterProces
 const awaitAll = (simulator: Simulator.Service, runner: Processes.RouterProcess, ids: ReadonlyArray<string>) =>
   Effect.forEach(ids, (id) =>
     Effect.gen(function*() {
-      const outcome = yield* runner.request("await", { messageId: id }, "120 seconds")
+      const outcome = yield* runner.request("await", { messageId: id }, "300 seconds")
       assert.strictEqual(outcome.status, "delivered", id)
       assert.strictEqual(yield* sendsAt(simulator, id), 1, `${id} was sent once`)
     }), { concurrency: "unbounded", discard: true })
@@ -132,5 +132,5 @@ describe("scale-out (PostgreSQL, two runner processes)", () => {
         assert.strictEqual((yield* simulator.counters).messagesAccepted, shared.length + orphaned.length)
       }).pipe(Effect.scoped, Effect.provide(Simulator.layer()))
     )
-  }, 300_000)
+  }, 600_000)
 })
