@@ -72,7 +72,7 @@ export const full: Preset = {
   send: {
     concurrencies: [1, 16, 64],
     runs: 5,
-    warmup: 500,
+    warmup: 300,
     maxCount: 10_000,
     minCount: 500,
     targetRunSeconds: 3,
