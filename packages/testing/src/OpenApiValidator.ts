@@ -33,26 +33,32 @@
  *
  * @since 0.1.0
  */
-import SwaggerParser from "@apidevtools/swagger-parser"
+import type SwaggerParserModule from "@apidevtools/swagger-parser"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { createRequire } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import OpenAPIRequestValidatorModule from "openapi-request-validator"
-import OpenAPIResponseValidatorModule from "openapi-response-validator"
 
-// Both validators are CommonJS modules with a `default` export: depending on the loader's interop (Node's
-// ESM loader, Vite, esbuild), the default import is the class or the module object holding it.
+// The parser and the validators are CommonJS modules, required on first use so that importing the kit does
+// not load them (and Ajv) into every test file. Their `default` export is the class.
+const require = createRequire(import.meta.url)
+const interop = <A>(module: unknown): A =>
+  (typeof module === "function" ? module : (module as { readonly default: unknown }).default) as A
+
 type Constructor<A> = new(args: any) => A
-const interop = <A>(module: unknown): Constructor<A> =>
-  (typeof module === "function" ? module : (module as { readonly default: unknown }).default) as Constructor<A>
-
-const OpenAPIRequestValidator = interop<{ validateRequest(request: unknown): ValidationResult | undefined }>(
-  OpenAPIRequestValidatorModule
-)
-const OpenAPIResponseValidator = interop<{ validateResponse(status: number, body: unknown): ValidationResult | undefined }>(
-  OpenAPIResponseValidatorModule
-)
+interface Libraries {
+  readonly parser: typeof SwaggerParserModule
+  readonly RequestValidator: Constructor<{ validateRequest(request: unknown): ValidationResult | undefined }>
+  readonly ResponseValidator: Constructor<{ validateResponse(status: number, body: unknown): ValidationResult | undefined }>
+}
+let libraries: Libraries | undefined
+const lib = (): Libraries =>
+  libraries ??= {
+    parser: interop(require("@apidevtools/swagger-parser")),
+    RequestValidator: interop(require("openapi-request-validator")),
+    ResponseValidator: interop(require("openapi-response-validator"))
+  }
 
 interface ValidationResult {
   readonly errors?: ReadonlyArray<{ readonly location?: string; readonly path?: string; readonly message: string }>
@@ -124,7 +130,8 @@ export const load = (file: string | URL, options?: LoadOptions): Effect.Effect<D
       let document = cache.get(key)
       if (document === undefined) {
         // validate() checks the document against the OpenAPI / Swagger schema and returns it dereferenced
-        document = (validate ? SwaggerParser.validate(resolved) : SwaggerParser.dereference(resolved)) as Promise<Document>
+        const { parser } = lib()
+        document = (validate ? parser.validate(resolved) : parser.dereference(resolved)) as Promise<Document>
         document.catch(() => cache.delete(key))
         cache.set(key, document)
       }
@@ -200,7 +207,7 @@ const requestErrorsOf = (op: Operation, request: Request, options?: RequestOptio
     if (value !== undefined) headers[name.toLowerCase()] = value
   }
   const parameters: ReadonlyArray<Record<string, any>> = op["parameters"] ?? []
-  const validator = new OpenAPIRequestValidator({
+  const validator = new (lib().RequestValidator)({
     parameters,
     ...(op["requestBody"] === undefined ? {} : { requestBody: op["requestBody"] }),
     ajvOptions: options?.coerce === true ? { coerceTypes: true } : {}
@@ -250,7 +257,7 @@ export const requestErrors: {
     : requestErrorsOf(args[0], args[1], args[2])
 
 const responseErrorsOf = (op: Operation, status: number, body: unknown): ReadonlyArray<string> => {
-  const validator = new OpenAPIResponseValidator({ responses: op["responses"] ?? {} })
+  const validator = new (lib().ResponseValidator)({ responses: op["responses"] ?? {} })
   // the validator may fill in declared defaults: give it a copy
   const result = validator.validateResponse(status, body === undefined ? undefined : structuredClone(body))
   if (result === undefined) return []

@@ -37,7 +37,6 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import type { Webhook } from "@switchboard/core"
 import { WebhookHttp } from "@switchboard/core"
 import * as Chunk from "effect/Chunk"
@@ -197,6 +196,8 @@ export const make = <R = never>(
       return response
     })
 
+    // imported on first use, so that importing the kit does not load Node's HTTP server stack into every test file
+    const NodeHttpServer = yield* Effect.promise(() => import("@effect/platform-node/NodeHttpServer"))
     const server = yield* NodeHttpServer.make(() => http.createServer(), { port: 0, host: "127.0.0.1" })
     yield* server.serve(app)
     const address = server.address
