@@ -86,5 +86,8 @@ export const mib = (bytes: number): string => (Number.isFinite(bytes) ? number(b
  * @since 0.1.0
  * @category formatting
  */
-export const duration = (ms: number): string =>
-  ms < 60_000 ? `${number(ms / 1000, 1)} s` : `${Math.floor(ms / 60_000)} min ${number((ms % 60_000) / 1000, 0)} s`
+export const duration = (ms: number): string => {
+  if (ms < 60_000) return `${number(ms / 1000, 1)} s`
+  const seconds = Math.round(ms / 1000)
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`
+}

@@ -340,6 +340,20 @@ const routingSection = (result: Routing.Result): string => {
     ),
     ""
   )
+  const reasons = new Map<string, number>()
+  for (const row of result.endToEnd) {
+    for (const run of row.runs) {
+      for (const [reason, n] of Object.entries(run.failureReasons)) reasons.set(reason, (reasons.get(reason) ?? 0) + n)
+    }
+  }
+  if (reasons.size > 0) {
+    parts.push(
+      "Messages not delivered, by outcome and the failed step's reason:",
+      "",
+      ...[...reasons.entries()].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `- ${Markdown.number(n)} × ${reason}`),
+      ""
+    )
+  }
   const growth = result.endToEnd.slice(1).map((row, i) => {
     const previous = result.endToEnd[i]!
     return `- ${Markdown.number(previous.size)} → ${Markdown.number(row.size)} messages (${

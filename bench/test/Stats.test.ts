@@ -50,6 +50,7 @@ describe("Markdown", () => {
     assert.strictEqual(Markdown.millis(1.234), "1.23")
     assert.strictEqual(Markdown.millis(123.4), "123")
     assert.strictEqual(Markdown.duration(90_000), "1 min 30 s")
+    assert.strictEqual(Markdown.duration(839_600), "14 min 0 s")
     assert.strictEqual(Markdown.ratio(0.0049), "0.0049×")
     assert.strictEqual(Markdown.ratio(1.234), "1.23×")
   })

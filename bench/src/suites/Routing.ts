@@ -63,6 +63,8 @@ export interface Batch {
   readonly receipts: number
   readonly outcomes: number
   readonly failures: number
+  /** Why messages that were not delivered failed (their outcome and failed step's reason), counted. */
+  readonly failureReasons: Readonly<Record<string, number>>
   readonly cpuMs: number
   readonly rssBytes: number
 }

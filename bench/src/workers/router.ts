@@ -37,10 +37,12 @@ interface Progress {
   receipts: number
   outcomes: number
   failures: number
+  /** Why failed messages failed: the failed step's reason, counted. */
+  reasons: Map<string, number>
   waiter: { readonly done: () => boolean; readonly resolve: () => void } | undefined
 }
 
-const progress: Progress = { receipts: 0, outcomes: 0, failures: 0, waiter: undefined }
+const progress: Progress = { receipts: 0, outcomes: 0, failures: 0, reasons: new Map(), waiter: undefined }
 
 const check = () => {
   if (progress.waiter?.done() === true) {
@@ -61,7 +63,12 @@ const countingLog = Layer.effect(
           if (event._tag === "Receipt") progress.receipts++
           else if (event._tag === "Outcome") {
             progress.outcomes++
-            if (event.outcome.status !== "delivered") progress.failures++
+            if (event.outcome.status !== "delivered") {
+              progress.failures++
+              const step = event.outcome.steps.find((s) => s.result !== "succeeded")
+              const reason = `${event.outcome.status}: ${step?.reason ?? "no step report"}`.slice(0, 200)
+              progress.reasons.set(reason, (progress.reasons.get(reason) ?? 0) + 1)
+            }
           } else return
           check()
         }))
@@ -135,6 +142,7 @@ const routeMessages = async (
 ) => {
   if (runtime === undefined) throw new Error("not set up")
   const start = { receipts: progress.receipts, outcomes: progress.outcomes, failures: progress.failures }
+  progress.reasons.clear()
   const done = new Promise<void>((resolve) => {
     progress.waiter = {
       done: () =>
@@ -179,6 +187,7 @@ const routeMessages = async (
     receipts: progress.receipts - start.receipts,
     outcomes: progress.outcomes - start.outcomes,
     failures: progress.failures - start.failures,
+    failureReasons: Object.fromEntries(progress.reasons),
     cpuMs: (used.user + used.system) / 1000,
     rssBytes: process.memoryUsage.rss()
   }
