@@ -85,6 +85,13 @@ const rules: ReadonlyArray<Rule> = [
     sentence: () => "Schema machinery (class construction, AST handling) run for the values built per send."
   },
   {
+    test: (row) =>
+      row.functionName === "FiberRuntime" && row.module === "effect/src/internal/fiberRuntime.ts" && row.line >= 1170 &&
+      row.line <= 1200,
+    sentence: () =>
+      "Effect's interpreter after a successful step: popping the next continuation (the rest of a `flatMap`, a `map`, an `Effect.gen` resumption) off the fiber's stack. (V8 names the `FiberRuntime` class's computed-key methods after the class.)"
+  },
+  {
     test: fn(/^(runLoop|evaluateEffect|FiberRuntime|drainQueueOnCurrentThread|evaluateMessageWhileSuspended)$/, "fiberRuntime"),
     sentence: () =>
       "Effect's fiber interpreter: every `flatMap`, `map`, service lookup and `Effect.gen` step of a send is one turn of this loop; the cost grows with the number of steps, not with I/O."
@@ -98,13 +105,6 @@ const rules: ReadonlyArray<Rule> = [
     test: (row) => row.module === "effect/src/internal/fiberRuntime.ts" && row.line >= 190 && row.line <= 210,
     sentence: () =>
       "Stepping `Effect.gen` generators: resuming a generator on each `yield*` (the channel's and the client's `send` are `Effect.gen` blocks)."
-  },
-  {
-    test: (row) =>
-      row.functionName === "FiberRuntime" && row.module === "effect/src/internal/fiberRuntime.ts" && row.line >= 1170 &&
-      row.line <= 1200,
-    sentence: () =>
-      "Effect's interpreter after a successful step: popping the next continuation (the rest of a `flatMap`, a `map`, an `Effect.gen` resumption) off the fiber's stack. (V8 names the `FiberRuntime` class's computed-key methods after the class.)"
   },
   {
     test: fn("getFiberRef", "fiberRuntime"),

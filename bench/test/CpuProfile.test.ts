@@ -50,3 +50,11 @@ describe("CpuProfile", () => {
     )
   })
 })
+
+describe("Explain", () => {
+  it("names the interpreter's success handler before the generic interpreter sentence", () => {
+    const row = { functionName: "FiberRuntime", module: "effect/src/internal/fiberRuntime.ts", line: 1176, selfMs: 1, share: 0.01 }
+    assert.include(Explain.row(row), "after a successful step")
+    assert.include(Explain.row({ ...row, functionName: "runLoop", line: 1361 }), "interpreter")
+  })
+})
