@@ -300,6 +300,25 @@ const media = (payload: Extract<Payload, { readonly url: string }>) => ({
 const encodeV1 = Schema.encodeSync(Wire.V1Request)
 const encodeV01 = Schema.encodeSync(Wire.V01Request)
 
+/** WhatsApp's per-message options, as both shapes carry them. */
+const whatsappOptions = (options: NonNullable<SendRequest["whatsapp"]>) => ({
+  locale: options.locale,
+  ...(options.policy === undefined ? {} : { policy: options.policy })
+})
+
+/** Viber's per-message options, as both shapes carry them. */
+const viberOptions = (options: NonNullable<SendRequest["viber"]>) => ({
+  ...(options.category === undefined ? {} : { category: options.category }),
+  ...(options.ttl === undefined ? {} : { ttl: options.ttl }),
+  ...(options.type === undefined ? {} : { type: options.type })
+})
+
+/** Messenger's per-message options, as both shapes carry them. */
+const messengerOptions = (options: NonNullable<SendRequest["messenger"]>) => ({
+  ...(options.category === undefined ? {} : { category: options.category }),
+  ...(options.tag === undefined ? {} : { tag: options.tag })
+})
+
 /**
  * The v1 body for a request.
  *
@@ -323,23 +342,13 @@ export const toV1Body = (request: SendRequest): unknown => {
     ...(request.clientRef === undefined ? {} : { clientRef: request.clientRef }),
     ...content,
     ...(request.whatsapp === undefined ? {} : {
-      whatsapp: {
-        locale: request.whatsapp.locale,
-        ...(request.whatsapp.policy === undefined ? {} : { policy: request.whatsapp.policy })
-      }
+      whatsapp: whatsappOptions(request.whatsapp)
     }),
     ...(request.viber === undefined ? {} : {
-      viberService: {
-        ...(request.viber.category === undefined ? {} : { category: request.viber.category }),
-        ...(request.viber.ttl === undefined ? {} : { ttl: request.viber.ttl }),
-        ...(request.viber.type === undefined ? {} : { type: request.viber.type })
-      }
+      viberService: viberOptions(request.viber)
     }),
     ...(request.messenger === undefined ? {} : {
-      messenger: {
-        ...(request.messenger.category === undefined ? {} : { category: request.messenger.category }),
-        ...(request.messenger.tag === undefined ? {} : { tag: request.messenger.tag })
-      }
+      messenger: messengerOptions(request.messenger)
     })
   })
 }
@@ -379,23 +388,13 @@ export const toV01Body = (request: SendRequest): unknown => {
     message: {
       content,
       ...(request.whatsapp === undefined ? {} : {
-        whatsapp: {
-          locale: request.whatsapp.locale,
-          ...(request.whatsapp.policy === undefined ? {} : { policy: request.whatsapp.policy })
-        }
+        whatsapp: whatsappOptions(request.whatsapp)
       }),
       ...(request.viber === undefined ? {} : {
-        viberServiceMsg: {
-          ...(request.viber.category === undefined ? {} : { category: request.viber.category }),
-          ...(request.viber.ttl === undefined ? {} : { ttl: request.viber.ttl }),
-          ...(request.viber.type === undefined ? {} : { type: request.viber.type })
-        }
+        viberServiceMsg: viberOptions(request.viber)
       }),
       ...(request.messenger === undefined ? {} : {
-        messenger: {
-          ...(request.messenger.category === undefined ? {} : { category: request.messenger.category }),
-          ...(request.messenger.tag === undefined ? {} : { tag: request.messenger.tag })
-        }
+        messenger: messengerOptions(request.messenger)
       })
     },
     ...(request.clientRef === undefined ? {} : { clientRef: request.clientRef })
