@@ -32,13 +32,13 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as NodeHttp from "node:http"
+import type * as Net from "node:net"
 import * as Callbacks from "./internal/callbacks.js"
 import * as Inbound from "./internal/inbound.js"
 import { makeApp } from "./internal/server.js"
@@ -258,12 +258,28 @@ export const make = (
     const state = new State(scenario, Scenario.compilePattern, options.historyLimit)
     const dispatcher = yield* Callbacks.make(state)
     const host = options.host ?? "127.0.0.1"
+    const runtime = yield* Effect.runtime<never>()
+    const clock = yield* Effect.clock
     const nodeServer = NodeHttp.createServer()
-    const server = yield* NodeHttpServer.make(() => nodeServer, { port: options.port ?? 0, host }).pipe(
-      Effect.mapError((error) => new StartError({ message: `the simulator could not listen on ${host}:${options.port ?? 0}: ${String(error.cause ?? error)}` }))
+    // Stops accepting, drops every open connection (requests held open by `never-answer` must not keep the
+    // server from closing) and waits for the server to close.
+    const close = Effect.async<void>((resume) => {
+      nodeServer.close(() => resume(Effect.void))
+      nodeServer.closeAllConnections()
+    })
+    const address = yield* Effect.acquireRelease(
+      Effect.async<Net.AddressInfo | string | null, StartError>((resume) => {
+        const onError = (error: Error) =>
+          resume(Effect.fail(new StartError({ message: `the simulator could not listen on ${host}:${options.port ?? 0}: ${String(error)}` })))
+        nodeServer.once("error", onError)
+        nodeServer.listen(options.port ?? 0, host, () => {
+          nodeServer.off("error", onError)
+          resume(Effect.succeed(nodeServer.address()))
+        })
+      }),
+      () => nodeServer.listening ? close : Effect.void
     )
-    const address = server.address
-    const port = address._tag === "TcpAddress" ? address.port : 0
+    const port = address !== null && typeof address === "object" ? address.port : 0
     const urlHost = host.includes(":") ? `[${host}]` : host
     const service: Service = {
       baseUrl: `http://${urlHost}:${port}`,
@@ -285,9 +301,7 @@ export const make = (
       drain: dispatcher.drain.pipe(Effect.withSpan("Simulator.drain")),
       expireTokens: Effect.sync(() => state.expireTokens()).pipe(Effect.withSpan("Simulator.expireTokens"))
     }
-    yield* server.serve(makeApp(state, dispatcher, service))
-    // Requests held open (`never-answer`) must not keep the server from closing.
-    yield* Effect.addFinalizer(() => Effect.sync(() => nodeServer.closeAllConnections()))
+    nodeServer.on("request", makeApp(state, dispatcher, service, runtime, clock))
     return service
   })
 

@@ -3,15 +3,16 @@
  *
  * @internal
  */
-import * as Headers from "@effect/platform/Headers"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
-import * as Clock from "effect/Clock"
+import * as Cause from "effect/Cause"
+import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
 import * as ParseResult from "effect/ParseResult"
+import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
+import type * as NodeHttp from "node:http"
 import type * as Scenario from "../Scenario.js"
 import type { RecordedRequest, Service } from "../Simulator.js"
 import { InboundMessage } from "../Simulator.js"
@@ -61,16 +62,45 @@ const redact = (incoming: Http.Incoming): { headers: Record<string, string>; bod
 const notFound = (incoming: Http.Incoming): Http.Reply =>
   Http.json(404, { type: "about:blank", title: "Not Found", detail: `${incoming.method} ${incoming.path} is not simulated` })
 
-const toResponse = (reply: Extract<Http.Reply, { _tag: "Respond" }>): HttpServerResponse.HttpServerResponse =>
-  reply.body === ""
-    ? HttpServerResponse.empty({ status: reply.status, headers: Headers.fromInput(reply.headers) })
-    : HttpServerResponse.text(reply.body, {
-      status: reply.status,
-      headers: Headers.fromInput(reply.headers),
-      contentType: reply.contentType
-    })
+/** The interruption of a request's fiber when its client went away before it was answered. */
+const clientAbort = FiberId.runtime(-499, 0)
 
-export const makeApp = (state: State, dispatcher: Dispatcher, service: Service) => {
+/** Writes a reply as `@effect/platform`'s server writes a text or empty response (same headers, same order). */
+const writeReply = (
+  method: string,
+  response: NodeHttp.ServerResponse,
+  reply: Extract<Http.Reply, { _tag: "Respond" }>
+): void => {
+  if (response.writableEnded) return
+  const headers: Record<string, string> = {}
+  for (const name in reply.headers) headers[name.toLowerCase()] = reply.headers[name]!
+  if (reply.body !== "") {
+    headers["content-type"] = reply.contentType
+    headers["content-length"] = String(Buffer.byteLength(reply.body, "utf8"))
+  }
+  response.writeHead(reply.status, headers)
+  if (method === "HEAD" || reply.body === "") response.end()
+  else response.end(reply.body)
+}
+
+/** A defect in a handler: an empty 500, as `@effect/platform`'s server answers one. */
+const writeDefect = (response: NodeHttp.ServerResponse): void => {
+  if (response.headersSent) {
+    response.destroy()
+    return
+  }
+  response.writeHead(500)
+  response.end()
+}
+
+export const makeApp = (
+  state: State,
+  dispatcher: Dispatcher,
+  service: Service,
+  runtime: Runtime.Runtime<never>,
+  clock: Clock.Clock
+): (request: NodeHttp.IncomingMessage, response: NodeHttp.ServerResponse) => void => {
+  const runFork = Runtime.runFork(runtime)
   const routes = (method: string, path: string): Route | undefined => {
     const send = (api: Scenario.Api | "kpn-oauth", handle: Route["handle"]): Route => ({ api, handle })
     if (method === "POST") {
@@ -152,59 +182,96 @@ export const makeApp = (state: State, dispatcher: Dispatcher, service: Service) 
       }
     })
 
-  return Effect.gen(function*() {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const url = new URL(request.url, "http://127.0.0.1")
-    const body = request.method === "GET" || request.method === "HEAD"
-      ? ""
-      : yield* Effect.orElseSucceed(request.text, () => "")
+  /** Records a provider request and runs its handler; the reply is written by `respond`. */
+  const provider = (
+    incoming: Http.Incoming,
+    request: NodeHttp.IncomingMessage,
+    response: NodeHttp.ServerResponse
+  ): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      const route = routes(incoming.method, incoming.path)
+      const now = clock.unsafeCurrentTimeMillis()
+      const redacted = redact(incoming)
+      const query: Record<string, string> = {}
+      incoming.query.forEach((value, key) => {
+        query[key] = key === "api_secret" || key === "client_secret" ? "[redacted]" : value
+      })
+      const recorded: { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] } = {
+        id: state.nextId(),
+        at: new Date(now).toISOString(),
+        api: route?.api ?? "unknown",
+        method: incoming.method,
+        path: incoming.path,
+        query,
+        headers: redacted.headers,
+        body: redacted.body
+      }
+      state.record(recorded)
+      const answer = (reply: Http.Reply): Effect.Effect<void> => {
+        switch (reply._tag) {
+          case "Respond":
+            recorded.status = reply.status
+            recorded.response = reply.body
+            writeReply(incoming.method, response, reply)
+            return Effect.void
+          case "Drop":
+            recorded.outcome = "dropped"
+            request.socket.destroy()
+            return Effect.void
+          case "Hang":
+            recorded.outcome = "unanswered"
+            return Effect.void
+        }
+      }
+      return route === undefined ? answer(notFound(incoming)) : Effect.flatMap(route.handle(incoming), answer)
+    })
+
+  const adminRequest = (incoming: Http.Incoming, response: NodeHttp.ServerResponse): Effect.Effect<void> =>
+    Effect.map(admin(incoming), (reply) => writeReply(incoming.method, response, reply as Extract<Http.Reply, { _tag: "Respond" }>))
+
+  const run = (effect: Effect.Effect<void>, response: NodeHttp.ServerResponse): void => {
+    const fiber = runFork(effect, { immediate: true })
+    const exit = fiber.unsafePoll()
+    if (exit !== null) {
+      if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) writeDefect(response)
+      return
+    }
+    fiber.addObserver((exit) => {
+      if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) writeDefect(response)
+    })
+    // A client that goes away before its answer interrupts the request (a delay, `never-answer`, a dropped
+    // connection), as `@effect/platform`'s server does.
+    response.on("close", () => {
+      if (!response.writableEnded) fiber.unsafeInterruptAsFork(clientAbort)
+    })
+  }
+
+  const dispatch = (request: NodeHttp.IncomingMessage, response: NodeHttp.ServerResponse, body: string): void => {
+    const method = request.method ?? "GET"
+    const url = new URL(request.url ?? "/", "http://127.0.0.1")
+    const headers = request.headers as Record<string, string>
     const incoming: Http.Incoming = {
-      method: request.method,
+      method,
       path: url.pathname,
       query: url.searchParams,
-      headers: { ...request.headers },
+      headers: { ...headers },
       body,
-      contentType: (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+      contentType: (headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
     }
-    if (incoming.path === "/_admin" || incoming.path.startsWith("/_admin/")) {
-      const reply = yield* admin(incoming)
-      return toResponse(reply as Extract<Http.Reply, { _tag: "Respond" }>)
+    if (incoming.path === "/_admin" || incoming.path.startsWith("/_admin/")) run(adminRequest(incoming, response), response)
+    else run(provider(incoming, request, response), response)
+  }
+
+  /** The `node:http` request listener. */
+  return (request: NodeHttp.IncomingMessage, response: NodeHttp.ServerResponse): void => {
+    if (request.method === "GET" || request.method === "HEAD") {
+      dispatch(request, response, "")
+      return
     }
-    const route = routes(incoming.method, incoming.path)
-    const now = yield* Clock.currentTimeMillis
-    const redacted = redact(incoming)
-    const query: Record<string, string> = {}
-    incoming.query.forEach((value, key) => {
-      query[key] = key === "api_secret" || key === "client_secret" ? "[redacted]" : value
-    })
-    const recorded: { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] } = {
-      id: state.nextId(),
-      at: new Date(now).toISOString(),
-      api: route?.api ?? "unknown",
-      method: incoming.method,
-      path: incoming.path,
-      query,
-      headers: redacted.headers,
-      body: redacted.body
-    }
-    state.record(recorded)
-    const reply = route === undefined
-      ? notFound(incoming)
-      : yield* route.handle(incoming).pipe(
-        Effect.withSpan("Simulator.request", { attributes: { api: route.api, path: incoming.path } })
-      )
-    switch (reply._tag) {
-      case "Respond":
-        recorded.status = reply.status
-        recorded.response = reply.body
-        return toResponse(reply)
-      case "Drop":
-        recorded.outcome = "dropped"
-        NodeHttpServerRequest.toIncomingMessage(request).socket.destroy()
-        return yield* Effect.never
-      case "Hang":
-        recorded.outcome = "unanswered"
-        return yield* Effect.never
-    }
-  })
+    const chunks: Array<Buffer> = []
+    request.on("data", (chunk: Buffer) => chunks.push(chunk))
+    request.on("end", () =>
+      dispatch(request, response, chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")))
+    request.on("error", () => dispatch(request, response, ""))
+  }
 }
