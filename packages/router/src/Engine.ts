@@ -44,12 +44,10 @@ import * as RunnerAddress from "@effect/cluster/RunnerAddress"
 import type * as Runners from "@effect/cluster/Runners"
 import type * as Sharding from "@effect/cluster/Sharding"
 import type * as ShardingConfig from "@effect/cluster/ShardingConfig"
-import * as SingleRunner from "@effect/cluster/SingleRunner"
 import * as NodeClusterSocket from "@effect/platform-node/NodeClusterSocket"
 import type * as SocketServer from "@effect/platform/SocketServer"
-import * as LibsqlClient from "@effect/sql-libsql/LibsqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { layerMemory as workflowEngineMemory } from "@effect/workflow/WorkflowEngine"
 import type { WorkflowEngine } from "@effect/workflow/WorkflowEngine"
@@ -61,9 +59,11 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type { MigrationError } from "@effect/sql/Migrator"
+import * as SqlEngine from "./internal/sqlEngine.js"
 import { MemoryEngine } from "./internal/wakeup.js"
 import * as MessageLog from "./MessageLog.js"
 import * as ReceiptIndex from "./ReceiptIndex.js"
+import * as SqliteClient from "./SqliteClient.js"
 
 /**
  * What an engine provides to `Router.layer`.
@@ -124,7 +124,9 @@ export interface DurableOptions {
   readonly prefix?: string | undefined
   /** How often a waiting `awaitOutcome` checks the database. Default: 250 milliseconds. */
   readonly outcomePollInterval?: Duration.DurationInput | undefined
-  /** Overrides of the cluster's configuration (on top of `shardingDefaults`). */
+  /** How often the single-node engine looks for durable clocks that are due. Default: 200 milliseconds. */
+  readonly clockPollInterval?: Duration.DurationInput | undefined
+  /** Overrides of the cluster's configuration (on top of `shardingDefaults`); cluster runners only. */
   readonly shardingConfig?: Partial<ShardingConfig.ShardingConfig["Type"]> | undefined
 }
 
@@ -145,32 +147,26 @@ const onCluster = <E, R>(
  * workflows, their clocks and the log are stored in the database, and a restarted process carries on where
  * the last one stopped. One process at a time per database: for several, use `layerCluster`.
  *
- * With `@effect/sql-libsql`, create the client with `intMode: "bigint"` (the cluster's tables need it).
+ * On SQLite, prefer `SqliteClient` (one connection, cached statements); with `@effect/sql-libsql`, create the
+ * client with `intMode: "bigint"` (the cluster's tables need it).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerSingleNode = (
   options?: DurableOptions
-): Layer.Layer<Services, SqlError | MigrationError | ConfigError, SqlClient.SqlClient> =>
-  onCluster(
-    SingleRunner.layer({
-      shardingConfig: { ...shardingDefaults, ...options?.shardingConfig },
-      // one process owns the database: no shard locks to wait for after a crash
-      runnerStorage: "memory"
+): Layer.Layer<Services, SqlError | MigrationError, SqlClient.SqlClient> =>
+  Layer.merge(
+    SqlEngine.layer({
+      prefix: options?.prefix ?? "switchboard_router",
+      clockPollInterval: options?.clockPollInterval ?? Duration.millis(200)
     }),
-    options
+    stores(options)
   )
 
-// Write-ahead logging (a property of the database file): readers (a dashboard) do not block the router, and
-// commits are cheaper. Durability is the same as with the default rollback journal.
-const writeAheadLog = Layer.effectDiscard(
-  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe("PRAGMA journal_mode = WAL"))
-)
-
 /**
- * A single durable node on a SQLite file, through libsql (prebuilt, nothing to compile). The default
- * embedded engine.
+ * A single durable node on a SQLite file, through libsql (prebuilt, nothing to compile), with one connection
+ * kept open (see `SqliteClient`). The default embedded engine.
  *
  * @since 0.1.0
  * @category layers
@@ -179,11 +175,12 @@ export const layerSqlite = (
   options: DurableOptions & {
     /** The database file; created when missing. */
     readonly filename: string
+    /** When commits reach the disk; see `SqliteClient`. Default: `"full"`. */
+    readonly synchronous?: "full" | "normal" | undefined
   }
 ): Layer.Layer<Services, SqlError | MigrationError | ConfigError> =>
   layerSingleNode(options).pipe(
-    Layer.provide(writeAheadLog),
-    Layer.provide(LibsqlClient.layer({ url: `file:${options.filename}`, intMode: "bigint" }))
+    Layer.provide(SqliteClient.layer({ filename: options.filename, synchronous: options.synchronous }))
   )
 
 /**

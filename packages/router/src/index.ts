@@ -43,3 +43,10 @@ export * as Route from "./Route.js"
  * @since 0.1.0
  */
 export * as Router from "./Router.js"
+
+/**
+ * An `@effect/sql` client for a SQLite file on one long-lived libsql connection.
+ *
+ * @since 0.1.0
+ */
+export * as SqliteClient from "./SqliteClient.js"

@@ -80,3 +80,48 @@ export const runIndex = (prefix: string): Effect.Effect<void, SqlError | Migrato
         CREATE INDEX ${sql(`${prefix}_statuses_provider`)} ON ${sql(`${prefix}_statuses`)} (provider_message_id)`
     })
   })
+
+/** @internal */
+export const runEngine = (prefix: string): Effect.Effect<void, SqlError | Migrator.MigrationError, SqlClient.SqlClient> =>
+  run(`${prefix}_engine_migrations`, {
+    "1_workflow_engine": Effect.gen(function*() {
+      const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+      const key = text(sql)
+      yield* sql`
+        CREATE TABLE IF NOT EXISTS ${sql(`${prefix}_executions`)} (
+          execution_id ${key} PRIMARY KEY,
+          workflow ${key} NOT NULL,
+          payload TEXT NOT NULL,
+          parent_workflow ${key},
+          parent_execution_id ${key},
+          done INTEGER NOT NULL DEFAULT 0,
+          result TEXT
+        )`
+      yield* sql`
+        CREATE INDEX ${sql(`${prefix}_executions_running`)} ON ${sql(`${prefix}_executions`)} (done, workflow)`
+      yield* sql`
+        CREATE TABLE IF NOT EXISTS ${sql(`${prefix}_activities`)} (
+          execution_id ${key} NOT NULL,
+          name ${key} NOT NULL,
+          attempt INTEGER NOT NULL,
+          exit TEXT NOT NULL,
+          PRIMARY KEY (execution_id, name, attempt)
+        )`
+      yield* sql`
+        CREATE TABLE IF NOT EXISTS ${sql(`${prefix}_deferreds`)} (
+          execution_id ${key} NOT NULL,
+          name ${key} NOT NULL,
+          exit TEXT NOT NULL,
+          PRIMARY KEY (execution_id, name)
+        )`
+      yield* sql`
+        CREATE TABLE IF NOT EXISTS ${sql(`${prefix}_clocks`)} (
+          execution_id ${key} NOT NULL,
+          name ${key} NOT NULL,
+          workflow ${key} NOT NULL,
+          wake_at BIGINT NOT NULL,
+          PRIMARY KEY (execution_id, name)
+        )`
+      yield* sql`CREATE INDEX ${sql(`${prefix}_clocks_wake_at`)} ON ${sql(`${prefix}_clocks`)} (wake_at)`
+    })
+  })

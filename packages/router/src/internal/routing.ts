@@ -1,4 +1,3 @@
-import * as Activity from "@effect/workflow/Activity"
 import * as DurableClock from "@effect/workflow/DurableClock"
 import * as DurableDeferred from "@effect/workflow/DurableDeferred"
 import * as Workflow from "@effect/workflow/Workflow"
@@ -13,13 +12,14 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as MessageLog from "../MessageLog.js"
 import * as Outcome from "../Outcome.js"
 import * as ReceiptIndex from "../ReceiptIndex.js"
 import * as Route from "../Route.js"
 import { decide, Decision } from "./decide.js"
+import * as Durable from "./durable.js"
+import { persistently } from "./persistently.js"
 
 /**
  * The routing workflow. Its execution id is derived from the message id, so submitting a message twice
@@ -35,22 +35,10 @@ export const RouteWorkflow = Workflow.make({
 })
 
 const WaitResult = Schema.Union(Decision, Schema.Literal("deadline"))
+const StatusUpdates = Schema.Array(Status.StatusUpdate)
 
 /** @internal */
-export const receiptDeferred = (step: number) => DurableDeferred.make(`receipt/${step}`, { success: Decision })
-
-/**
- * Storage writes inside the workflow retry until they succeed: a message must not end without its events
- * because a database was briefly unavailable.
- *
- * @internal
- */
-export const persistently = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, never, R> =>
-  effect.pipe(
-    Effect.tapError((error) => Effect.logWarning("router storage failed; retrying", error)),
-    Effect.retry(Schedule.exponential("50 millis", 2).pipe(Schedule.union(Schedule.spaced("10 seconds")))),
-    Effect.orDie
-  )
+export const receiptDeferred = (step: number) => Durable.deferred(`receipt/${step}`, { success: Decision })
 
 /** @internal */
 export interface Dependencies {
@@ -136,9 +124,7 @@ export const run = (deps: Dependencies) =>
 
     // Records the reports of a step routing gives up on, and a success among them as a late delivery.
     const abandon = (n: number, step: Route.Step, providerMessageIds: ReadonlyArray<string>) =>
-      Activity.make({
-        name: `abandon/${n}`,
-        execute: Effect.gen(function*() {
+      Durable.activity(`abandon/${n}`, { success: Schema.Void, error: Schema.Never }, Effect.gen(function*() {
           const updates = yield* persistently(deps.index.abandon(message.id, n))
           if (step.successOn === "accepted") return
           const decision = decide(providerMessageIds, updates, step.successOn)
@@ -153,8 +139,7 @@ export const run = (deps: Dependencies) =>
               })
             )
           }
-        })
-      })
+      }))
 
     const runStep = (n: number, step: Route.Step) =>
       Effect.gen(function*() {
@@ -172,12 +157,11 @@ export const run = (deps: Dependencies) =>
 
         // Can the channel address the recipient and carry the content? Other validation errors surface from
         // the send itself (before any I/O) as a failed attempt.
-        const validated = yield* Effect.either(Activity.make({
-          name: `validate/${n}`,
-          success: Schema.String,
-          error: ChannelError.ChannelError,
-          execute: channel.validate(message)
-        }))
+        const validated = yield* Effect.either(Durable.activity(
+          `validate/${n}`,
+          { success: Schema.String, error: ChannelError.ChannelError },
+          channel.validate(message)
+        ))
         if (validated._tag === "Left" && ChannelError.isSkip(validated.left)) {
           const error = validated.left
           yield* log(
@@ -192,12 +176,11 @@ export const run = (deps: Dependencies) =>
         for (let attempt = 1; attempt <= step.attempts; attempt++) {
           attempts = attempt
           yield* log(`attempt/${n}/${attempt}`, new MessageLog.Attempt({ step: n, channel: step.channel, attempt }))
-          const sent = yield* Effect.either(Activity.make({
-            name: `send/${n}/${attempt}`,
-            success: CoreReceipt.Receipt,
-            error: ChannelError.ChannelError,
-            execute: channel.send(message)
-          }))
+          const sent = yield* Effect.either(Durable.activity(
+            `send/${n}/${attempt}`,
+            { success: CoreReceipt.Receipt, error: ChannelError.ChannelError },
+            channel.send(message)
+          ))
           if (sent._tag === "Right") {
             receipt = sent.right
             yield* log(
@@ -252,10 +235,10 @@ export const run = (deps: Dependencies) =>
 
         // Index the provider ids (so status reports reach the log, and the wait below), then take any reports
         // that arrived before the index did.
-        const early = yield* Activity.make({
-          name: `track/${n}`,
-          success: Schema.Array(Status.StatusUpdate),
-          execute: Effect.tap(
+        const early = yield* Durable.activity(
+          `track/${n}`,
+          { success: StatusUpdates },
+          Effect.tap(
             persistently(deps.index.track({
               messageId: message.id,
               step: n,
@@ -270,7 +253,7 @@ export const run = (deps: Dependencies) =>
                 discard: true
               })
           )
-        })
+        )
         if (step.successOn === "accepted") {
           return { _tag: "Succeeded", state: "accepted", providerMessageIds, attempts } satisfies StepResult
         }
@@ -288,12 +271,7 @@ export const run = (deps: Dependencies) =>
             DurableClock.sleep({ name: `deadline/${n}`, duration: within, inMemoryThreshold: Duration.zero }),
             "deadline" as const
           )
-          const waited = yield* DurableDeferred.raceAll({
-            name: `wait/${n}`,
-            success: WaitResult,
-            error: Schema.Never,
-            effects: [receipt, deadline]
-          })
+          const waited = yield* Durable.raceAll(`wait/${n}`, WaitResult, [receipt, deadline])
           if (waited === "deadline") {
             yield* log(
               `deadline/${n}`,

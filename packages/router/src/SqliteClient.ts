@@ -1,0 +1,245 @@
+/**
+ * An `@effect/sql` client for a SQLite file that keeps one connection open for the life of the layer, through
+ * libsql's native binding (the engine `@effect/sql-libsql` uses; prebuilt, nothing to compile).
+ *
+ * Why not `@effect/sql-libsql`'s client: `@libsql/client` hands its connection to every transaction and opens a
+ * new one for whatever comes next, so each transaction pays for opening the file, reading the schema and
+ * preparing its statements again, and a closing connection may checkpoint the write-ahead log. The cluster
+ * behind the router's durable engine runs a transaction for nearly every step of every message, so on that
+ * client the router spent most of its time opening connections. Here:
+ *
+ * - one connection, opened once, with `journal_mode = WAL` (readers such as a dashboard do not block the
+ *   writer) and a busy timeout (another process holding the write lock is waited for, not failed);
+ * - prepared statements are cached (least recently used, `statementCacheSize` of them);
+ * - statements outside a transaction wait while a transaction is open, so nothing runs inside another fiber's
+ *   transaction by accident; a transaction holds the connection until it commits or rolls back;
+ * - integers come back as `bigint` (the cluster's tables hold 64-bit ids), as with `intMode: "bigint"`;
+ *   booleans are stored as 1 and 0, dates as epoch milliseconds.
+ *
+ * Durability: `synchronous: "full"` (the default) syncs the log to disk at every commit, so a committed write
+ * survives a power cut. `"normal"` syncs only when the log is checkpointed: a commit still survives the process
+ * being killed, but the last commits before a power cut or an operating-system crash can be lost. It is several
+ * times cheaper per commit.
+ *
+ * @example
+ * ```ts
+ * import * as SqlClient from "@effect/sql/SqlClient"
+ * import { SqliteClient } from "@switchboard/router"
+ * import { Effect } from "effect"
+ *
+ * const count = Effect.gen(function*() {
+ *   const sql = yield* SqlClient.SqlClient
+ *   return yield* sql<{ n: bigint }>`SELECT count(*) AS n FROM sqlite_master`
+ * }).pipe(Effect.provide(SqliteClient.layer({ filename: "switchboard.db" })))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
+import * as Statement from "@effect/sql/Statement"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import Database from "libsql"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The database file, created when missing; `":memory:"` for a private in-memory database. */
+  readonly filename: string
+  /** When commits reach the disk (see the module description). Default: `"full"`. */
+  readonly synchronous?: "full" | "normal" | undefined
+  /** How long to wait for another process's write lock. Default: 5 seconds. */
+  readonly busyTimeout?: Duration.DurationInput | undefined
+  /** Prepared statements kept. Default: 256. */
+  readonly statementCacheSize?: number | undefined
+  /** Extra attributes for the `sql.execute` spans. */
+  readonly spanAttributes?: Record<string, unknown> | undefined
+}
+
+type Statement = ReturnType<Database.Database["prepare"]>
+
+const minInteger = -9223372036854775808n
+const maxInteger = 9223372036854775807n
+
+const toSql = (value: unknown): unknown => {
+  switch (typeof value) {
+    case "number":
+      if (!Number.isFinite(value)) throw new RangeError(`cannot store the number ${value} in SQLite`)
+      return value
+    case "bigint":
+      if (value < minInteger || value > maxInteger) throw new RangeError(`${value} does not fit a 64-bit integer`)
+      return value
+    case "boolean":
+      return value ? 1n : 0n
+    case "undefined":
+      throw new TypeError("undefined cannot be stored in SQLite (use null)")
+    default:
+      if (value instanceof Date) return value.valueOf()
+      if (value instanceof ArrayBuffer) return Buffer.from(value)
+      return value
+  }
+}
+
+class StatementCache {
+  private readonly statements = new Map<string, Statement>()
+  constructor(private readonly db: Database.Database, private readonly capacity: number) {}
+  get(sql: string): Statement {
+    const cached = this.statements.get(sql)
+    if (cached !== undefined) {
+      // most recently used last
+      this.statements.delete(sql)
+      this.statements.set(sql, cached)
+      return cached
+    }
+    const statement = this.db.prepare(sql)
+    statement.safeIntegers(true)
+    if (this.capacity > 0) {
+      this.statements.set(sql, statement)
+      if (this.statements.size > this.capacity) {
+        const oldest = this.statements.keys().next()
+        if (oldest.done !== true) this.statements.delete(oldest.value)
+      }
+    }
+    return statement
+  }
+}
+
+const failure = (cause: unknown) =>
+  new SqlError({ cause, message: `SQLite: ${cause instanceof Error ? cause.message : String(cause)}` })
+
+const makeConnection = (
+  cache: StatementCache,
+  guard: <A>(effect: Effect.Effect<A, SqlError>) => Effect.Effect<A, SqlError>
+): Connection => {
+  const rows = (sql: string, params: ReadonlyArray<unknown>): ReadonlyArray<any> => {
+    const statement = cache.get(sql)
+    const args = params.map(toSql)
+    if (statement.reader) return statement.all(args) as ReadonlyArray<any>
+    statement.run(args)
+    return []
+  }
+  const execute = (sql: string, params: ReadonlyArray<unknown>) => guard(Effect.try({ try: () => rows(sql, params), catch: failure }))
+  return {
+    execute: (sql, params, transformRows) =>
+      transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows),
+    executeRaw: (sql, params) => execute(sql, params),
+    executeValues: (sql, params) =>
+      guard(Effect.try({
+        try: () => {
+          const statement = cache.get(sql)
+          const args = params.map(toSql)
+          if (!statement.reader) {
+            statement.run(args)
+            return []
+          }
+          statement.raw(true)
+          try {
+            return statement.all(args) as ReadonlyArray<ReadonlyArray<unknown>>
+          } finally {
+            statement.raw(false)
+          }
+        },
+        catch: failure
+      })),
+    executeUnprepared: (sql, params, transformRows) =>
+      transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows),
+    executeStream: (sql, params, transformRows) =>
+      Stream.fromIterableEffect(
+        transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows)
+      )
+  }
+}
+
+/**
+ * Opens the database (closed with the scope) and builds the client.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<SqlClient.SqlClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
+  Effect.gen(function*() {
+    const db = yield* Effect.acquireRelease(
+      Effect.try({
+        try: () => {
+          const db = new Database(options.filename)
+          try {
+            db.exec(`PRAGMA busy_timeout = ${Math.round(Duration.toMillis(options.busyTimeout ?? "5 seconds"))}`)
+            if (options.filename !== ":memory:") db.exec("PRAGMA journal_mode = WAL")
+            db.exec(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`)
+          } catch (error) {
+            db.close()
+            throw error
+          }
+          return db
+        },
+        catch: (cause) =>
+          new SqlError({
+            cause,
+            message: `cannot open the SQLite database ${options.filename}: ${
+              cause instanceof Error ? cause.message : String(cause)
+            }`
+          })
+      }),
+      (db) => Effect.sync(() => db.close())
+    )
+    const cache = new StatementCache(db, options.statementCacheSize ?? 256)
+    const semaphore = yield* Effect.makeSemaphore(1)
+
+    // Outside a transaction a statement takes the connection for as long as it runs (statements are synchronous);
+    // a transaction takes it from BEGIN to COMMIT or ROLLBACK.
+    const shared = makeConnection(cache, semaphore.withPermits(1))
+    const owned = makeConnection(cache, (effect) => effect)
+    const transactionAcquirer: Effect.Effect<Connection, SqlError, Scope.Scope> = Effect.uninterruptibleMask((restore) =>
+      Effect.zipRight(
+        restore(semaphore.take(1)),
+        Effect.as(
+          Effect.addFinalizer(() =>
+            Effect.zipRight(
+              // a failed COMMIT leaves the transaction open: roll it back before anyone else uses the connection
+              Effect.sync(() => {
+                if (db.inTransaction) {
+                  try {
+                    db.exec("ROLLBACK")
+                  } catch {
+                    // the connection has no open transaction after all
+                  }
+                }
+              }),
+              semaphore.release(1)
+            )
+          ),
+          owned
+        )
+      )
+    )
+
+    return yield* SqlClient.make({
+      acquirer: Effect.succeed(shared),
+      transactionAcquirer,
+      compiler: Statement.makeCompilerSqlite(),
+      beginTransaction: "BEGIN IMMEDIATE",
+      spanAttributes: [
+        ...(options.spanAttributes === undefined ? [] : Object.entries(options.spanAttributes)),
+        ["db.system.name", "sqlite"]
+      ]
+    })
+  })
+
+/**
+ * The client as a layer (also providing `Reactivity`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient, SqlError> =>
+  Layer.scoped(SqlClient.SqlClient, make(options)).pipe(Layer.provide(Reactivity.layer))
