@@ -34,6 +34,40 @@ import { fileURLToPath } from "node:url"
 export const appDir: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 
 /**
+ * The folder the user ran the command from: `INIT_CWD`, which pnpm (and npm) set to it before running a
+ * script in a package's folder, else the process's working directory. `pnpm start` at the repository root
+ * runs the app in `apps/sample`, but `SWITCHBOARD_DATA_DIR=./data` there means the root's `./data`.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const invocationDir = (env: Readonly<Record<string, string | undefined>> = process.env): string => {
+  const initCwd = env.INIT_CWD
+  return initCwd !== undefined && initCwd.length > 0 && path.isAbsolute(initCwd) ? initCwd : process.cwd()
+}
+
+/**
+ * A path from the configuration, made absolute against `invocationDir` when it is relative.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const resolvePath = (value: string, env?: Readonly<Record<string, string | undefined>>): string =>
+  path.resolve(invocationDir(env), value)
+
+const pathConfig = (name: string, fallback: string): Config.Config<string> =>
+  Config.string(name).pipe(Config.withDefault(fallback), Config.map((value) => resolvePath(value)))
+
+/**
+ * `SWITCHBOARD_DATA_DIR`, absolute: relative paths (the default `.switchboard` too) are resolved against the
+ * folder the command was run from (`invocationDir`).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const dataDir: Config.Config<string> = pathConfig("SWITCHBOARD_DATA_DIR", ".switchboard")
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -55,15 +89,23 @@ export interface AppConfig {
   readonly publicUrl: Option.Option<string>
   /** `SWITCHBOARD_PROVIDERS`: `simulator` (default) or `live`. */
   readonly providers: "simulator" | "live"
-  /** `SWITCHBOARD_DATA_DIR`: where the SQLite database lives (default `./.switchboard`). */
+  /**
+   * `SWITCHBOARD_DATA_DIR`: where the SQLite database lives, absolute (default `./.switchboard` in the folder the
+   * command was run from: the repository root under `pnpm start` there).
+   */
   readonly dataDir: string
+  /**
+   * `SWITCHBOARD_SQLITE_SYNCHRONOUS`: `normal` (default: a committed write survives the process dying, the last
+   * commits may not survive a power cut) or `full` (every commit waits for the disk). See `Storage`.
+   */
+  readonly sqliteSynchronous: "full" | "normal"
   /** `DATABASE_URL`: a `postgres://…` URL switches storage to PostgreSQL. */
   readonly databaseUrl: Option.Option<Redacted.Redacted>
   /** `SWITCHBOARD_RUNNER_ADDRESS`: `host:port` other runners reach this one at (with `DATABASE_URL`). */
   readonly runnerAddress: Option.Option<RunnerAddress>
   /** `SWITCHBOARD_RUNNER_LISTEN`: `host:port` to listen on for runners, when it differs. */
   readonly runnerListen: Option.Option<RunnerAddress>
-  /** `SWITCHBOARD_ROUTES`: the routes file (default the app's `routes.json`). */
+  /** `SWITCHBOARD_ROUTES`: the routes file, absolute (default the app's `routes.json`). */
   readonly routesFile: string
   /** `SWITCHBOARD_DEFAULT_ROUTE`: the route a message without one takes (default `default`). */
   readonly defaultRoute: string
@@ -71,7 +113,7 @@ export interface AppConfig {
   readonly maxBodyBytes: number
   /** `SWITCHBOARD_SIMULATOR_PORT`: the embedded simulator's port (default 0, a free one). */
   readonly simulatorPort: number
-  /** `SWITCHBOARD_SIMULATOR_SCENARIO`: the embedded simulator's scenario file (default the app's `scenario.json`). */
+  /** `SWITCHBOARD_SIMULATOR_SCENARIO`: the embedded simulator's scenario file, absolute (default the app's `scenario.json`). */
   readonly simulatorScenario: string
   /** `SWITCHBOARD_SIMULATOR_SECRET`: the embedded simulator's webhook signing secret (default: random). */
   readonly simulatorSecret: Option.Option<Redacted.Redacted>
@@ -117,7 +159,10 @@ export const config: Config.Config<AppConfig> = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
   publicUrl: Config.option(url("SWITCHBOARD_PUBLIC_URL")),
   providers: Config.literal("simulator", "live")("SWITCHBOARD_PROVIDERS").pipe(Config.withDefault("simulator" as const)),
-  dataDir: Config.string("SWITCHBOARD_DATA_DIR").pipe(Config.withDefault(".switchboard")),
+  dataDir,
+  sqliteSynchronous: Config.literal("normal", "full")("SWITCHBOARD_SQLITE_SYNCHRONOUS").pipe(
+    Config.withDefault("normal" as const)
+  ),
   databaseUrl: Config.option(
     Config.redacted("DATABASE_URL").pipe(
       Config.validate({
@@ -128,16 +173,14 @@ export const config: Config.Config<AppConfig> = Config.all({
   ),
   runnerAddress: Config.option(address("SWITCHBOARD_RUNNER_ADDRESS")),
   runnerListen: Config.option(address("SWITCHBOARD_RUNNER_LISTEN")),
-  routesFile: Config.string("SWITCHBOARD_ROUTES").pipe(Config.withDefault(path.join(appDir, "routes.json"))),
+  routesFile: pathConfig("SWITCHBOARD_ROUTES", path.join(appDir, "routes.json")),
   defaultRoute: Config.string("SWITCHBOARD_DEFAULT_ROUTE").pipe(Config.withDefault("default")),
   maxBodyBytes: Config.integer("SWITCHBOARD_MAX_BODY_BYTES").pipe(
     Config.validate({ message: "SWITCHBOARD_MAX_BODY_BYTES must be positive", validation: (n) => n > 0 }),
     Config.withDefault(64 * 1024)
   ),
   simulatorPort: port("SWITCHBOARD_SIMULATOR_PORT").pipe(Config.withDefault(0)),
-  simulatorScenario: Config.string("SWITCHBOARD_SIMULATOR_SCENARIO").pipe(
-    Config.withDefault(path.join(appDir, "scenario.json"))
-  ),
+  simulatorScenario: pathConfig("SWITCHBOARD_SIMULATOR_SCENARIO", path.join(appDir, "scenario.json")),
   simulatorSecret: Config.option(Config.redacted("SWITCHBOARD_SIMULATOR_SECRET")),
   otlpEndpoint: Config.option(url("OTEL_EXPORTER_OTLP_ENDPOINT")),
   serviceName: Config.string("OTEL_SERVICE_NAME").pipe(Config.withDefault("switchboard"))

@@ -14,9 +14,10 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
+import * as MetricLabel from "effect/MetricLabel"
 import type * as MetricPair from "effect/MetricPair"
 import * as MetricState from "effect/MetricState"
 import * as Option from "effect/Option"
@@ -181,8 +182,33 @@ export const webhookEvents = Metric.counter("switchboard_webhook_events_total", 
   incremental: true
 })
 
+// One array of labels per metric and set of values, made once. A metric finds the state it updates by the
+// array of labels it is given, and remembers that lookup per array: `Metric.tagged` makes a fresh array at
+// every update, which costs a registry lookup (hashing the key and its labels) each time — three of them in
+// every webhook request. Label values are channel ids, states, endpoints and error tags, so the sets are few;
+// past `maxLabelSets` per metric, sets are still counted right, just not kept.
+const labelSets = new WeakMap<object, Map<string, ReadonlyArray<MetricLabel.MetricLabel>>>()
+const maxLabelSets = 1_000
+
+const labelsOf = (metric: object, labels: Readonly<Record<string, string>>): ReadonlyArray<MetricLabel.MetricLabel> => {
+  let sets = labelSets.get(metric)
+  if (sets === undefined) {
+    sets = new Map()
+    labelSets.set(metric, sets)
+  }
+  const entries = Object.entries(labels)
+  const key = entries.map(([name, value]) => `${name}\u0000${value}`).join("\u0001")
+  let set = sets.get(key)
+  if (set === undefined) {
+    set = entries.map(([name, value]) => MetricLabel.make(name, value))
+    if (sets.size < maxLabelSets) sets.set(key, set)
+  }
+  return set
+}
+
 /**
- * Increments a counter with labels.
+ * Increments a counter with labels (the fiber's own metric labels, `Effect.labelMetrics`, are not added: the
+ * gateway sets none).
  *
  * @since 0.1.0
  * @category helpers
@@ -190,7 +216,7 @@ export const webhookEvents = Metric.counter("switchboard_webhook_events_total", 
 export const increment = (
   counter: Metric.Metric.Counter<number>,
   labels: Readonly<Record<string, string>>
-): Effect.Effect<void> => Metric.increment(tagged(counter, labels))
+): Effect.Effect<void> => Effect.sync(() => counter.unsafeUpdate(1, labelsOf(counter, labels)))
 
 /**
  * Records a value in a histogram with labels.
@@ -202,10 +228,7 @@ export const observe = (
   histogram: Metric.Metric.Histogram<number>,
   labels: Readonly<Record<string, string>>,
   value: number
-): Effect.Effect<void> => Metric.update(tagged(histogram, labels), value)
-
-const tagged = <Type, In, Out>(metric: Metric.Metric<Type, In, Out>, labels: Readonly<Record<string, string>>) =>
-  Object.entries(labels).reduce((m, [key, value]) => Metric.tagged(m, key, value), metric)
+): Effect.Effect<void> => Effect.sync(() => histogram.unsafeUpdate(value, labelsOf(histogram, labels)))
 
 /**
  * Every metric of the process.

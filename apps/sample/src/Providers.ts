@@ -25,6 +25,7 @@ import { OAuthClientCredentials, VonageSignature } from "@switchboard/auth"
 import type * as Channel from "@switchboard/core/Channel"
 import * as Webhook from "@switchboard/core/Webhook"
 import { KpnSmsChannel, KpnSmsClient, KpnSmsWebhook } from "@switchboard/kpn-sms"
+import { MessengerChannel } from "@switchboard/messenger"
 import { ViberChannel } from "@switchboard/viber"
 import { VonageMessagesClient, VonageMessagesWebhook } from "@switchboard/vonage-messages"
 import { ConcatStore, VonageSmsChannel, VonageSmsClient, VonageSmsWebhook } from "@switchboard/vonage-sms"
@@ -161,15 +162,16 @@ export const make = (
       KpnSmsChannel.KpnSmsChannel
     )
 
-    // --- Messages API: one client for WhatsApp and Viber ------------------------------------------------------
+    // --- Messages API: one client for WhatsApp, Viber and Messenger --------------------------------------------
     const messagesClient = yield* Layer.build(VonageMessagesClient.layerConfig).pipe(Effect.provide(context), Effect.either)
     if (Either.isLeft(messagesClient)) {
       const reason = describe(messagesClient.left)
-      missing.push({ channel: "whatsapp", reason }, { channel: "viber", reason })
+      missing.push({ channel: "whatsapp", reason }, { channel: "viber", reason }, { channel: "messenger", reason })
     } else {
       const client = Layer.succeedContext(messagesClient.right)
       yield* build("whatsapp", WhatsAppChannel.layerConfig.pipe(Layer.provide(client)), WhatsAppChannel.WhatsAppChannel)
       yield* build("viber", ViberChannel.layerConfig.pipe(Layer.provide(client)), ViberChannel.ViberChannel)
+      yield* build("messenger", MessengerChannel.layerConfig.pipe(Layer.provide(client)), MessengerChannel.MessengerChannel)
     }
 
     // --- webhook parsers --------------------------------------------------------------------------------------

@@ -128,6 +128,7 @@ const start = Effect.gen(function*() {
 
   const storageOptions = {
     dataDir: config.dataDir,
+    synchronous: config.sqliteSynchronous,
     databaseUrl: config.databaseUrl,
     runnerAddress: config.runnerAddress,
     runnerListen: config.runnerListen

@@ -35,6 +35,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import * as AppConfig from "./AppConfig.js"
 import { webhookPaths } from "./Providers.js"
 
 /**
@@ -65,7 +66,7 @@ export const run = (options: {
     const statusUrl = `${options.publicUrl}${webhookPaths.vonageMessagesStatus}`
     const inboundUrl = `${options.publicUrl}${webhookPaths.vonageMessagesInbound}`
     const name = yield* Config.string("SWITCHBOARD_APPLICATION_NAME").pipe(Config.withDefault("switchboard"), Effect.orDie)
-    const dataDir = yield* Config.string("SWITCHBOARD_DATA_DIR").pipe(Config.withDefault(".switchboard"), Effect.orDie)
+    const dataDir = yield* Effect.orDie(AppConfig.dataDir)
 
     // 1. the Messages application
     const application = yield* Effect.scoped(Effect.gen(function*() {

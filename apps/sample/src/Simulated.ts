@@ -43,7 +43,9 @@ export const accounts = {
   kpnClientSecret: "switchboard-demo-secret",
   kpnSigningKeyId: "switchboard",
   whatsappSender: "447700900000",
-  viberSender: "16273"
+  viberSender: "16273",
+  /** The Facebook page id Messenger messages are sent from. */
+  messengerPageId: "107083064136738"
 } as const
 
 /**
@@ -188,6 +190,7 @@ export const start = (options: {
     const defaults = new Map<string, string>([
       ["WHATSAPP_SENDER", accounts.whatsappSender],
       ["VIBER_SENDER", accounts.viberSender],
+      ["MESSENGER_SENDER", accounts.messengerPageId],
       ["KPN_SMS_SENDER", "Switchboard"],
       // the simulator does not model WhatsApp's 24-hour window; live, the channel enforces it
       ["WHATSAPP_CONVERSATION_WINDOW", "off"]

@@ -41,6 +41,16 @@ layer(Support.layer(), { excludeTestServices: true, timeout: "120 seconds" })("H
         (id) => Support.awaitOutcome(base, id)
       )
 
+      // Messenger knows people by their page-scoped id, not by phone number
+      const messenger = yield* Effect.flatMap(
+        send({
+          to: { messengerId: "4527839173625487" },
+          content: text("Your order ships tomorrow"),
+          route: { name: "messenger", steps: [{ channel: "messenger", successOn: "read", within: "30 seconds" }] }
+        }),
+        (id) => Support.awaitOutcome(base, id)
+      )
+
       for (const [index, view] of views.entries()) {
         assert.deepStrictEqual([view.status, view.outcome.channel], paths[index]!.expect, JSON.stringify(Support.kinds(view)))
         assert.strictEqual(view.route, "default")
@@ -58,6 +68,7 @@ layer(Support.layer(), { excludeTestServices: true, timeout: "120 seconds" })("H
       assert.notInclude(Support.kinds(kpn), "StepSkipped")
       // the image could not go by SMS: skipped before any I/O, then WhatsApp read it
       assert.deepStrictEqual([image.status, image.outcome.channel, image.route], ["read", "whatsapp", "sms-then-whatsapp"])
+      assert.deepStrictEqual([messenger.status, messenger.outcome.channel], ["read", "messenger"], JSON.stringify(Support.kinds(messenger)))
       const skipped = image.timeline.find((e: any) => e.kind === "StepSkipped")
       assert.strictEqual(skipped.event.error, "UnsupportedContent")
 
@@ -162,7 +173,7 @@ layer(Support.layer(), { excludeTestServices: true, timeout: "120 seconds" })("H
     Effect.gen(function*() {
       const { url } = yield* Support.Gateway
       const health = yield* Support.call(url, "/health")
-      assert.deepStrictEqual(health.body.channels.slice().sort(), ["sms.kpn", "sms.vonage", "viber", "whatsapp"])
+      assert.deepStrictEqual(health.body.channels.slice().sort(), ["messenger", "sms.kpn", "sms.vonage", "viber", "whatsapp"])
       assert.strictEqual(health.body.providers, "simulator")
       assert.includeMembers(health.body.routes, ["default", "sms", "otp"])
       const openapi = yield* Support.call(url, "/openapi.json")
