@@ -30,7 +30,7 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -253,10 +253,16 @@ export interface Options {
 export const make = (
   options: Options = {}
 ): Effect.Effect<Service, StartError | ScenarioError, Scope.Scope | HttpClient.HttpClient> =>
+  Effect.flatMap(HttpClient.HttpClient, (client) => makeWith(options, Callbacks.httpClientTransport(client)))
+
+const makeWith = (
+  options: Options,
+  transport: Callbacks.Transport
+): Effect.Effect<Service, StartError | ScenarioError, Scope.Scope> =>
   Effect.gen(function*() {
     const scenario = options.scenario === undefined ? Scenario.empty : yield* Scenario.decode(options.scenario)
     const state = new State(scenario, Scenario.compilePattern, options.historyLimit)
-    const dispatcher = yield* Callbacks.make(state)
+    const dispatcher = yield* Callbacks.make(state, transport)
     const host = options.host ?? "127.0.0.1"
     const runtime = yield* Effect.runtime<never>()
     const clock = yield* Effect.clock
@@ -306,13 +312,17 @@ export const make = (
   })
 
 /**
- * The simulator as a layer, with its own HTTP client for webhooks (undici).
+ * The simulator as a layer, with its own HTTP client for webhooks (an undici agent, used directly: no
+ * spans or trace headers on the webhooks, as the real providers send none).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (options: Options = {}): Layer.Layer<Simulator, StartError | ScenarioError> =>
-  Layer.scoped(Simulator, make(options)).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  Layer.scoped(
+    Simulator,
+    Effect.flatMap(NodeHttpClient.makeDispatcher, (dispatcher) => makeWith(options, Callbacks.undiciTransport(dispatcher)))
+  )
 
 /**
  * The simulator as a layer that sends webhooks with the `HttpClient` of the context.

@@ -3,12 +3,13 @@
  *
  * @internal
  */
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Clock from "effect/Clock"
+import type * as Undici from "@effect/platform-node/Undici"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberSet from "effect/FiberSet"
+import * as Fiber from "effect/Fiber"
+import * as Runtime from "effect/Runtime"
 import type * as Scenario from "../Scenario.js"
 import type { CallbackKind, RecordedCallback } from "../Simulator.js"
 import type { State } from "./state.js"
@@ -40,25 +41,108 @@ export interface Dispatcher {
   readonly drain: Effect.Effect<void>
 }
 
-export const make = (state: State) =>
-  Effect.gen(function*() {
-    const client = yield* HttpClient.HttpClient
-    const fibers = yield* FiberSet.make<void, never>()
+/** How a webhook goes out: the receiver's HTTP status, or why it could not be delivered. */
+export type Transport = (callback: Callback) => Effect.Effect<number, string>
 
-    const send = (callback: Callback): Effect.Effect<RecordedCallback> =>
-      Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const request = callback.method === "GET"
-          ? HttpClientRequest.get(callback.url).pipe(HttpClientRequest.setHeaders(callback.headers))
-          : HttpClientRequest.post(callback.url).pipe(
-            HttpClientRequest.setHeaders(callback.headers),
-            HttpClientRequest.bodyText(callback.body, callback.contentType)
-          )
-        const result = yield* client.execute(request).pipe(
-          Effect.flatMap((response) => Effect.as(Effect.ignore(response.text), response.status)),
-          Effect.timeoutFail({ duration: Duration.seconds(10), onTimeout: () => "timed out after 10 s" }),
-          Effect.either
-        )
+const timeout = Duration.seconds(10)
+const timeoutMessage = "timed out after 10 s"
+
+/** Sends webhooks with an `HttpClient` (the one the simulator was given). */
+export const httpClientTransport = (client: HttpClient.HttpClient): Transport => (callback) => {
+  const request = callback.method === "GET"
+    ? HttpClientRequest.get(callback.url).pipe(HttpClientRequest.setHeaders(callback.headers))
+    : HttpClientRequest.post(callback.url).pipe(
+      HttpClientRequest.setHeaders(callback.headers),
+      HttpClientRequest.bodyText(callback.body, callback.contentType)
+    )
+  return client.execute(request).pipe(
+    Effect.flatMap((response) => Effect.as(Effect.ignore(response.text), response.status)),
+    Effect.timeoutFail({ duration: timeout, onTimeout: () => timeoutMessage }),
+    Effect.mapError((error) => typeof error === "string" ? error : error.message)
+  )
+}
+
+/**
+ * Sends webhooks with an undici dispatcher directly (its `dispatch` API): the same requests on the wire as
+ * `HttpClient` over undici (same header order), without a fiber race per webhook for its timeout, a
+ * response stream, nor a span and trace headers (which the real providers do not send either). Errors read
+ * as the `HttpClientError` messages did.
+ */
+export const undiciTransport = (dispatcher: Undici.Dispatcher): Transport => (callback) =>
+  Effect.async<number, string>((resume) => {
+    const method = callback.method
+    let url: URL
+    try {
+      url = new URL(callback.url)
+    } catch {
+      resume(Effect.fail(`InvalidUrl error (${method} ${callback.url})`))
+      return
+    }
+    const headers: Record<string, string> = {}
+    for (const name in callback.headers) headers[name.toLowerCase()] = callback.headers[name]!
+    if (method === "POST") headers["content-type"] = callback.contentType
+    let controller: Undici.Dispatcher.DispatchController | undefined
+    let status: number | undefined
+    let done = false
+    const finish = (result: Effect.Effect<number, string> | undefined): void => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      if (result !== undefined) resume(result)
+    }
+    const abort = () => controller?.abort(new Error("the webhook was abandoned"))
+    const timer = setTimeout(() => {
+      finish(Effect.fail(timeoutMessage))
+      abort()
+    }, Duration.toMillis(timeout))
+    dispatcher.dispatch({
+      method,
+      origin: url.origin,
+      path: url.pathname + url.search + url.hash,
+      headers,
+      body: method === "POST" ? callback.body : null,
+      headersTimeout: 60 * 60 * 1000,
+      bodyTimeout: 0
+    }, {
+      onRequestStart: (started) => {
+        controller = started
+        if (done) abort()
+      },
+      onResponseStart: (_, statusCode) => {
+        if (statusCode >= 200) status = statusCode
+      },
+      onResponseData: () => {},
+      onResponseEnd: () => finish(Effect.succeed(status ?? 0)),
+      // As `Effect.ignore(response.text)`: a body that fails once the status is known still counts as answered.
+      onResponseError: () =>
+        finish(status === undefined ? Effect.fail(`Transport error (${method} ${callback.url})`) : Effect.succeed(status))
+    })
+    return Effect.sync(() => {
+      finish(undefined)
+      abort()
+    })
+  })
+
+export const make = (state: State, transport: Transport) =>
+  Effect.gen(function*() {
+    const runFork = Runtime.runFork(yield* Effect.runtime<never>())
+    const clock = yield* Effect.clock
+    // The webhook sequences in flight (one fiber per accepted message), interrupted when the simulator stops.
+    const running = new Set<Fiber.RuntimeFiber<void>>()
+    let idle: Array<() => void> = []
+    yield* Effect.addFinalizer(() => Fiber.interruptAll(running))
+    const settled = (fiber: Fiber.RuntimeFiber<void>) => () => {
+      running.delete(fiber)
+      if (running.size === 0 && idle.length > 0) {
+        const waiting = idle
+        idle = []
+        for (const wake of waiting) wake()
+      }
+    }
+
+    const send = (callback: Callback): Effect.Effect<RecordedCallback> => {
+      const now = clock.unsafeCurrentTimeMillis()
+      return Effect.map(Effect.either(transport(callback)), (result) => {
         const recorded: RecordedCallback = {
           id: state.nextId(),
           at: new Date(now).toISOString(),
@@ -66,11 +150,9 @@ export const make = (state: State) =>
           ...(callback.messageId === undefined ? {} : { messageId: callback.messageId }),
           url: callback.url,
           method: callback.method,
-          headers: { ...callback.headers, ...(callback.method === "POST" ? { "content-type": callback.contentType } : {}) },
+          headers: callback.method === "POST" ? { ...callback.headers, "content-type": callback.contentType } : { ...callback.headers },
           body: callback.method === "POST" ? callback.body : "",
-          ...(result._tag === "Right"
-            ? { status: result.right }
-            : { error: typeof result.left === "string" ? result.left : result.left.message })
+          ...(result._tag === "Right" ? { status: result.right } : { error: result.left })
         }
         state.callbacks.push(recorded)
         state.trim()
@@ -78,6 +160,7 @@ export const make = (state: State) =>
         else state.callbacksFailed += 1
         return recorded
       })
+    }
 
     const schedule = (
       callbacks: ReadonlyArray<Effect.Effect<Callback>>,
@@ -87,16 +170,32 @@ export const make = (state: State) =>
       const ordered = settings.order === "reverse" ? [...callbacks].reverse() : callbacks
       const copies = 1 + (settings.duplicate ?? 0)
       const delay = settings.delayMs ?? 0
-      const run = Effect.forEach(ordered, (build) =>
-        Effect.gen(function*() {
-          if (delay > 0) yield* Effect.sleep(Duration.millis(delay))
-          const callback = yield* build
-          for (let i = 0; i < copies; i++) yield* send(callback)
-        }), { discard: true })
-      return FiberSet.run(fibers, run).pipe(Effect.asVoid)
+      const sendCopies = (callback: Callback): Effect.Effect<void> =>
+        copies === 1 ? send(callback) : Effect.forEach(Array.from({ length: copies }, () => callback), send, { discard: true })
+      const step = (build: Effect.Effect<Callback>): Effect.Effect<void> => {
+        const sent = Effect.flatMap(build, sendCopies)
+        return delay > 0 ? Effect.zipRight(Effect.sleep(Duration.millis(delay)), sent) : sent
+      }
+      let run = step(ordered[0]!)
+      for (let i = 1; i < ordered.length; i++) run = Effect.zipRight(run, step(ordered[i]!))
+      return Effect.sync(() => {
+        // Forked as `Effect.fork` forks: started on the scheduler, after the current request's answer.
+        const fiber = runFork(run, { immediate: false })
+        running.add(fiber)
+        fiber.addObserver(settled(fiber))
+      })
     }
 
-    const dispatcher: Dispatcher = { send, schedule, drain: FiberSet.awaitEmpty(fibers) }
+    const drain = Effect.async<void>((resume) => {
+      if (running.size === 0) return resume(Effect.void)
+      const wake = () => resume(Effect.void)
+      idle.push(wake)
+      return Effect.sync(() => {
+        idle = idle.filter((waiting) => waiting !== wake)
+      })
+    })
+
+    const dispatcher: Dispatcher = { send, schedule, drain }
     return dispatcher
   })
 
