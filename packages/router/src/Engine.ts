@@ -8,11 +8,13 @@
  * | single node, SQLite (libsql) | `layerSqlite` (or `layerSingleNode` on your own `SqlClient`) | yes | one at a time per database file |
  * | cluster of runners, PostgreSQL | `layerPostgres` (or `layerCluster` on your own `SqlClient`) | yes | many, on one database |
  *
- * The durable engines run `@effect/cluster` with its message storage in the same database as the router's
- * log. Their timings are tuned for messaging rather than the cluster defaults: storage is polled every
- * 250 ms (the default is 10 s), so a 1 second receipt deadline fires within about a second; runners check
- * each other every 2 seconds, so the work of a runner that died moves to the others within seconds.
- * `shardingConfig` overrides any of it.
+ * The single-node engine is the router's own durable workflow engine on SQL (executions, activity results,
+ * deferreds and clocks in four tables; a waiting workflow holds no memory; unfinished ones resume at start-up);
+ * on SQLite it goes through `SqliteClient` (one connection, group commit). Cluster runners run
+ * `@effect/cluster` with its message storage in the same database as the router's log, with timings tuned
+ * for messaging rather than the cluster defaults: storage is polled every 250 ms (the default is 10 s), and
+ * runners check each other every 2 seconds, so the work of a runner that died moves to the others within
+ * seconds. `shardingConfig` overrides any of it.
  *
  * @example
  * ```ts
@@ -147,8 +149,8 @@ const onCluster = <E, R>(
  * workflows, their clocks and the log are stored in the database, and a restarted process carries on where
  * the last one stopped. One process at a time per database: for several, use `layerCluster`.
  *
- * On SQLite, prefer `SqliteClient` (one connection, cached statements); with `@effect/sql-libsql`, create the
- * client with `intMode: "bigint"` (the cluster's tables need it).
+ * On SQLite, use `SqliteClient` (one connection, cached statements, group commit); `@effect/sql-libsql`'s
+ * client works too but opens a connection for every transaction.
  *
  * @since 0.1.0
  * @category layers

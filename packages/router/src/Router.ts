@@ -187,7 +187,7 @@ export const make = (
             route,
             content: message.content._tag,
             ...(message.clientReference === undefined ? {} : { clientReference: message.clientReference })
-          })
+          }, true)
         )
         appended.add(message.id, "accepted")
         yield* Routing.RouteWorkflow.execute({ message, route }, { discard: true }).pipe(
@@ -212,12 +212,12 @@ export const make = (
         if (Option.isNone(recorded.step)) {
           // Not (yet) a send the router tracks; when the provider echoes our message id, log it there.
           if (event.messageId !== undefined) {
-            yield* log.append(event.messageId, key, new MessageLog.Status({ update: event }))
+            yield* log.append(event.messageId, key, new MessageLog.Status({ update: event }, true))
           }
           return
         }
         const step = recorded.step.value
-        yield* log.append(step.messageId, key, new MessageLog.Status({ step: step.step, update: event }))
+        yield* log.append(step.messageId, key, new MessageLog.Status({ step: step.step, update: event }, true))
         if (step.successOn === "accepted") return
         const decision = decide(step.providerMessageIds, recorded.updates, step.successOn)
         if (Option.isNone(decision)) return
@@ -231,7 +231,7 @@ export const make = (
                 channel: step.channel,
                 state: decision.value.status.state,
                 reportedAt: decision.value.status.at
-              })
+              }, true)
             )
           }
           return

@@ -11,8 +11,13 @@
  * - one connection, opened once, with `journal_mode = WAL` (readers such as a dashboard do not block the
  *   writer) and a busy timeout (another process holding the write lock is waited for, not failed);
  * - prepared statements are cached (least recently used, `statementCacheSize` of them);
- * - statements outside a transaction wait while a transaction is open, so nothing runs inside another fiber's
- *   transaction by accident; a transaction holds the connection until it commits or rolls back;
+ * - group commit: a statement outside a transaction runs at once, in a transaction shared with the statements
+ *   other fibers run in the same turn of the event loop, and completes when that transaction has committed. No
+ *   caller goes on before its write is on disk, and concurrent writers share one commit instead of paying for
+ *   one each. A statement that fails (a constraint) fails alone; PRAGMAs that cannot run inside a transaction
+ *   (`journal_mode`) are set here, not through the client;
+ * - a transaction (`withTransaction`) holds the connection from BEGIN to COMMIT or ROLLBACK; statements outside
+ *   it wait, so nothing runs inside another fiber's transaction by accident;
  * - integers come back as `bigint` (the cluster's tables hold 64-bit ids), as with `intMode: "bigint"`;
  *   booleans are stored as 1 and 0, dates as epoch milliseconds.
  *
@@ -40,8 +45,11 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
 import * as Statement from "@effect/sql/Statement"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -88,10 +96,16 @@ const toSql = (value: unknown): unknown => {
   }
 }
 
+interface Prepared {
+  readonly statement: Statement
+  /** Whether it returns rows (asking the binding costs a native call). */
+  readonly reader: boolean
+}
+
 class StatementCache {
-  private readonly statements = new Map<string, Statement>()
+  private readonly statements = new Map<string, Prepared>()
   constructor(private readonly db: Database.Database, private readonly capacity: number) {}
-  get(sql: string): Statement {
+  get(sql: string): Prepared {
     const cached = this.statements.get(sql)
     if (cached !== undefined) {
       // most recently used last
@@ -101,14 +115,15 @@ class StatementCache {
     }
     const statement = this.db.prepare(sql)
     statement.safeIntegers(true)
+    const prepared: Prepared = { statement, reader: statement.reader }
     if (this.capacity > 0) {
-      this.statements.set(sql, statement)
+      this.statements.set(sql, prepared)
       if (this.statements.size > this.capacity) {
         const oldest = this.statements.keys().next()
         if (oldest.done !== true) this.statements.delete(oldest.value)
       }
     }
-    return statement
+    return prepared
   }
 }
 
@@ -120,9 +135,9 @@ const makeConnection = (
   guard: <A>(effect: Effect.Effect<A, SqlError>) => Effect.Effect<A, SqlError>
 ): Connection => {
   const rows = (sql: string, params: ReadonlyArray<unknown>): ReadonlyArray<any> => {
-    const statement = cache.get(sql)
+    const { reader, statement } = cache.get(sql)
     const args = params.map(toSql)
-    if (statement.reader) return statement.all(args) as ReadonlyArray<any>
+    if (reader) return statement.all(args) as ReadonlyArray<any>
     statement.run(args)
     return []
   }
@@ -134,9 +149,9 @@ const makeConnection = (
     executeValues: (sql, params) =>
       guard(Effect.try({
         try: () => {
-          const statement = cache.get(sql)
+          const { reader, statement } = cache.get(sql)
           const args = params.map(toSql)
-          if (!statement.reader) {
+          if (!reader) {
             statement.run(args)
             return []
           }
@@ -194,28 +209,82 @@ export const make = (
     )
     const cache = new StatementCache(db, options.statementCacheSize ?? 256)
     const semaphore = yield* Effect.makeSemaphore(1)
+    const scope = yield* Effect.scope
 
-    // Outside a transaction a statement takes the connection for as long as it runs (statements are synchronous);
-    // a transaction takes it from BEGIN to COMMIT or ROLLBACK.
-    const shared = makeConnection(cache, semaphore.withPermits(1))
+    // Group commit. A statement outside a transaction runs at once, inside a transaction that statements from
+    // other fibers share until the end of the event loop's turn, and its effect completes when that transaction
+    // has committed: nobody goes on before their write is on disk, and concurrent writers share one commit (and
+    // one sync of the log) instead of paying for one each.
+    let group: Deferred.Deferred<void, SqlError> | undefined
+    const rollbackQuietly = () => {
+      try {
+        if (db.inTransaction) db.exec("ROLLBACK")
+      } catch {
+        // the transaction is gone already
+      }
+    }
+    // only while holding the permit
+    const commitGroup = () => {
+      const committed = group
+      if (committed === undefined) return
+      group = undefined
+      try {
+        db.exec("COMMIT")
+        Deferred.unsafeDone(committed, Exit.void)
+      } catch (cause) {
+        rollbackQuietly()
+        Deferred.unsafeDone(committed, Exit.fail(failure(cause)))
+      }
+    }
+    const commitSoon = Effect.async<void>((resume) => {
+      const handle = setImmediate(() => resume(Effect.void))
+      return Effect.sync(() => clearImmediate(handle))
+    }).pipe(
+      Effect.zipRight(semaphore.withPermits(1)(Effect.sync(commitGroup))),
+      Effect.forkIn(scope)
+    )
+    yield* Effect.addFinalizer(() => semaphore.withPermits(1)(Effect.sync(commitGroup)))
+    const grouped = <A>(statement: Effect.Effect<A, SqlError>): Effect.Effect<A, SqlError> =>
+      Effect.flatMap(
+        semaphore.withPermits(1)(Effect.suspend(() => {
+          if (group !== undefined) return Effect.map(Effect.either(statement), (result) => [result, group!] as const)
+          try {
+            db.exec("BEGIN IMMEDIATE")
+          } catch (cause) {
+            return Effect.fail(failure(cause))
+          }
+          const committed = Deferred.unsafeMake<void, SqlError>(FiberId.none)
+          group = committed
+          return Effect.zipRight(
+            commitSoon,
+            Effect.map(Effect.either(statement), (result) => {
+              // some errors (a full disk, an I/O error) roll the whole transaction back
+              if (result._tag === "Left" && !db.inTransaction && group === committed) {
+                group = undefined
+                Deferred.unsafeDone(committed, Exit.fail(result.left))
+              }
+              return [result, committed] as const
+            })
+          )
+        })),
+        ([result, committed]) => Effect.zipRight(Deferred.await(committed), result)
+      )
+
+    const shared = makeConnection(cache, grouped)
     const owned = makeConnection(cache, (effect) => effect)
+    // A transaction takes the connection from BEGIN to COMMIT or ROLLBACK, after committing the open group.
     const transactionAcquirer: Effect.Effect<Connection, SqlError, Scope.Scope> = Effect.uninterruptibleMask((restore) =>
       Effect.zipRight(
         restore(semaphore.take(1)),
         Effect.as(
-          Effect.addFinalizer(() =>
-            Effect.zipRight(
-              // a failed COMMIT leaves the transaction open: roll it back before anyone else uses the connection
-              Effect.sync(() => {
-                if (db.inTransaction) {
-                  try {
-                    db.exec("ROLLBACK")
-                  } catch {
-                    // the connection has no open transaction after all
-                  }
-                }
-              }),
-              semaphore.release(1)
+          Effect.zipRight(
+            Effect.sync(commitGroup),
+            Effect.addFinalizer(() =>
+              Effect.zipRight(
+                // a failed COMMIT leaves the transaction open: roll it back before anyone else uses the connection
+                Effect.sync(rollbackQuietly),
+                semaphore.release(1)
+              )
             )
           ),
           owned

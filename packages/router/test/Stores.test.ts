@@ -8,6 +8,7 @@ import * as path from "node:path"
 import { afterAll } from "vitest"
 import * as MessageLog from "../src/MessageLog.js"
 import * as ReceiptIndex from "../src/ReceiptIndex.js"
+import * as SqliteClient from "../src/SqliteClient.js"
 import { checks } from "./fixtures/storeChecks.js"
 
 // The message log and the receipt index, in memory and in SQLite (libsql); PostgreSQL runs the same checks
@@ -28,4 +29,13 @@ describe("stores in memory", () => {
 
 describe("stores in SQLite (libsql)", () => {
   checks.forEach((check, i) => it.live(check.name, () => Effect.provide(check.run, sqlite(`check_${i}`))))
+})
+
+const sqliteClient = (name: string) =>
+  Layer.merge(MessageLog.layerSql({ prefix: name }), ReceiptIndex.layerSql({ prefix: name })).pipe(
+    Layer.provide(SqliteClient.layer({ filename: path.join(dir, "stores-client.db") }))
+  )
+
+describe("stores in SQLite (SqliteClient)", () => {
+  checks.forEach((check, i) => it.live(check.name, () => Effect.provide(check.run, sqliteClient(`check_${i}`))))
 })

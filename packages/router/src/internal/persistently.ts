@@ -9,7 +9,11 @@ import * as Schedule from "effect/Schedule"
  */
 export const persistently = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, never, R> =>
   effect.pipe(
-    Effect.tapError((error) => Effect.logWarning("router storage failed; retrying", error)),
-    Effect.retry(Schedule.exponential("50 millis", 2).pipe(Schedule.union(Schedule.spaced("10 seconds")))),
+    Effect.tapError(warn),
+    Effect.retry(schedule),
     Effect.orDie
   )
+
+const warn = (error: unknown) => Effect.logWarning("router storage failed; retrying", error)
+
+const schedule = Schedule.exponential("50 millis", 2).pipe(Schedule.union(Schedule.spaced("10 seconds")))

@@ -119,7 +119,7 @@ export const run = (deps: Dependencies) =>
         route,
         content: message.content._tag,
         ...(message.clientReference === undefined ? {} : { clientReference: message.clientReference })
-      })
+      }, true)
     )
 
     // Records the reports of a step routing gives up on, and a success among them as a late delivery.
@@ -136,7 +136,7 @@ export const run = (deps: Dependencies) =>
                 channel: step.channel,
                 state: decision.value.status.state,
                 reportedAt: decision.value.status.at
-              })
+              }, true)
             )
           }
       }))
@@ -145,13 +145,13 @@ export const run = (deps: Dependencies) =>
       Effect.gen(function*() {
         const unmet = Route.unmet(step, message)
         if (Option.isSome(unmet)) {
-          yield* log(`skip/${n}`, new MessageLog.StepSkipped({ step: n, channel: step.channel, reason: unmet.value }))
+          yield* log(`skip/${n}`, new MessageLog.StepSkipped({ step: n, channel: step.channel, reason: unmet.value }, true))
           return { _tag: "Skipped", reason: unmet.value, attempts: 0 } satisfies StepResult
         }
         const channel = deps.channels.get(step.channel)
         if (channel === undefined) {
           const reason = `no channel "${step.channel}" is configured on this router`
-          yield* log(`skip/${n}`, new MessageLog.StepSkipped({ step: n, channel: step.channel, reason }))
+          yield* log(`skip/${n}`, new MessageLog.StepSkipped({ step: n, channel: step.channel, reason }, true))
           return { _tag: "Skipped", reason, attempts: 0 } satisfies StepResult
         }
 
@@ -166,7 +166,7 @@ export const run = (deps: Dependencies) =>
           const error = validated.left
           yield* log(
             `skip/${n}`,
-            new MessageLog.StepSkipped({ step: n, channel: step.channel, reason: error.message, error: error._tag })
+            new MessageLog.StepSkipped({ step: n, channel: step.channel, reason: error.message, error: error._tag }, true)
           )
           return { _tag: "Skipped", reason: error.message, error: error._tag, attempts: 0 } satisfies StepResult
         }
@@ -175,7 +175,7 @@ export const run = (deps: Dependencies) =>
         let attempts = 0
         for (let attempt = 1; attempt <= step.attempts; attempt++) {
           attempts = attempt
-          yield* log(`attempt/${n}/${attempt}`, new MessageLog.Attempt({ step: n, channel: step.channel, attempt }))
+          yield* log(`attempt/${n}/${attempt}`, new MessageLog.Attempt({ step: n, channel: step.channel, attempt }, true))
           const sent = yield* Effect.either(Durable.activity(
             `send/${n}/${attempt}`,
             { success: CoreReceipt.Receipt, error: ChannelError.ChannelError },
@@ -185,7 +185,7 @@ export const run = (deps: Dependencies) =>
             receipt = sent.right
             yield* log(
               `receipt/${n}/${attempt}`,
-              new MessageLog.Receipt({ step: n, channel: step.channel, attempt, receipt })
+              new MessageLog.Receipt({ step: n, channel: step.channel, attempt, receipt }, true)
             )
             break
           }
@@ -207,12 +207,12 @@ export const run = (deps: Dependencies) =>
               attempt,
               error,
               ...(delay === undefined ? {} : { retryInMillis: Duration.toMillis(delay) })
-            })
+            }, true)
           )
           if (ChannelError.isSkip(error)) {
             yield* log(
               `skip/${n}`,
-              new MessageLog.StepSkipped({ step: n, channel: step.channel, reason: error.message, error: error._tag })
+              new MessageLog.StepSkipped({ step: n, channel: step.channel, reason: error.message, error: error._tag }, true)
             )
             return { _tag: "Skipped", reason: error.message, error: error._tag, attempts } satisfies StepResult
           }
@@ -249,7 +249,7 @@ export const run = (deps: Dependencies) =>
             })),
             (updates) =>
               Effect.forEach(updates, (update) =>
-                log(`status/${ReceiptIndex.updateKey(update)}`, new MessageLog.Status({ step: n, update })), {
+                log(`status/${ReceiptIndex.updateKey(update)}`, new MessageLog.Status({ step: n, update }, true)), {
                 discard: true
               })
           )
@@ -280,7 +280,7 @@ export const run = (deps: Dependencies) =>
                 channel: step.channel,
                 awaited: successOn,
                 withinMillis: Duration.toMillis(within)
-              })
+              }, true)
             )
             yield* abandon(n, step, providerMessageIds)
             return {
@@ -322,7 +322,7 @@ export const run = (deps: Dependencies) =>
             ? { state: result.state }
             : {}),
           attempts: result.attempts
-        })
+        }, true)
       )
       if (result._tag === "Succeeded") {
         success = { n, result }
@@ -338,14 +338,14 @@ export const run = (deps: Dependencies) =>
             toStep: n + 1,
             toChannel: next.channel,
             reason: result.reason
-          })
+          }, true)
         )
       }
     }
 
     const completedAt = yield* DateTime.now
     const outcome = success === undefined
-      ? new Outcome.Outcome({ messageId: message.id, status: "failed", steps: reports, completedAt })
+      ? new Outcome.Outcome({ messageId: message.id, status: "failed", steps: reports, completedAt }, true)
       : new Outcome.Outcome({
         messageId: message.id,
         status: success.result.state === "read"
@@ -358,7 +358,7 @@ export const run = (deps: Dependencies) =>
         providerMessageIds: success.result.providerMessageIds,
         steps: reports,
         completedAt
-      })
-    yield* log("outcome", new MessageLog.Outcome({ outcome }))
+      }, true)
+    yield* log("outcome", new MessageLog.Outcome({ outcome }, true))
     return outcome
   })
