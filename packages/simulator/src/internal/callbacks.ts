@@ -37,8 +37,12 @@ export interface Dispatcher {
     callbacks: ReadonlyArray<Effect.Effect<Callback>>,
     settings: Scenario.Callbacks
   ) => Effect.Effect<void>
+  /** `schedule`, run now (from synchronous code). */
+  readonly scheduleNow: (callbacks: ReadonlyArray<Effect.Effect<Callback>>, settings: Scenario.Callbacks) => void
   /** Waits until every scheduled webhook has been sent. */
   readonly drain: Effect.Effect<void>
+  /** The current time (ms) on the simulator's clock (the `TestClock` in tests). */
+  readonly now: () => number
 }
 
 /** How a webhook goes out: the receiver's HTTP status, or why it could not be delivered. */
@@ -162,11 +166,8 @@ export const make = (state: State, transport: Transport) =>
       })
     }
 
-    const schedule = (
-      callbacks: ReadonlyArray<Effect.Effect<Callback>>,
-      settings: Scenario.Callbacks
-    ): Effect.Effect<void> => {
-      if (callbacks.length === 0) return Effect.void
+    const scheduleNow = (callbacks: ReadonlyArray<Effect.Effect<Callback>>, settings: Scenario.Callbacks): void => {
+      if (callbacks.length === 0) return
       const ordered = settings.order === "reverse" ? [...callbacks].reverse() : callbacks
       const copies = 1 + (settings.duplicate ?? 0)
       const delay = settings.delayMs ?? 0
@@ -178,13 +179,16 @@ export const make = (state: State, transport: Transport) =>
       }
       let run = step(ordered[0]!)
       for (let i = 1; i < ordered.length; i++) run = Effect.zipRight(run, step(ordered[i]!))
-      return Effect.sync(() => {
-        // Forked as `Effect.fork` forks: started on the scheduler, after the current request's answer.
-        const fiber = runFork(run, { immediate: false })
-        running.add(fiber)
-        fiber.addObserver(settled(fiber))
-      })
+      // Forked as `Effect.fork` forks: started on the scheduler, after the current request's answer.
+      const fiber = runFork(run, { immediate: false })
+      running.add(fiber)
+      fiber.addObserver(settled(fiber))
     }
+
+    const schedule = (
+      callbacks: ReadonlyArray<Effect.Effect<Callback>>,
+      settings: Scenario.Callbacks
+    ): Effect.Effect<void> => Effect.sync(() => scheduleNow(callbacks, settings))
 
     const drain = Effect.async<void>((resume) => {
       if (running.size === 0) return resume(Effect.void)
@@ -195,7 +199,7 @@ export const make = (state: State, transport: Transport) =>
       })
     })
 
-    const dispatcher: Dispatcher = { send, schedule, drain }
+    const dispatcher: Dispatcher = { send, schedule, scheduleNow, drain, now: () => clock.unsafeCurrentTimeMillis() }
     return dispatcher
   })
 

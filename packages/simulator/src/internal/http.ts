@@ -4,6 +4,7 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 
 /** A request as the handlers see it: the body read once, as text. */
 export interface Incoming {
@@ -51,35 +52,57 @@ export const hang: Reply = { _tag: "Hang" }
 export const withHeaders = (reply: Reply, headers: Readonly<Record<string, string>>): Reply =>
   reply._tag === "Respond" ? { ...reply, headers: { ...headers, ...reply.headers } } : reply
 
+/** Parses a form or JSON body (and the query string) into string-valued parameters; `undefined` for invalid JSON. */
+export const parametersSync = (incoming: Incoming): Record<string, string> | undefined => {
+  const params: Record<string, string> = {}
+  incoming.query.forEach((value, key) => {
+    params[key] = value
+  })
+  if (incoming.body.trim().length === 0) return params
+  if (incoming.contentType === "application/json") {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(incoming.body)
+    } catch {
+      return undefined
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return undefined
+    for (const [key, value] of Object.entries(parsed)) {
+      if (value === null || value === undefined) continue
+      params[key] = typeof value === "object" ? JSON.stringify(value) : String(value)
+    }
+    return params
+  }
+  new URLSearchParams(incoming.body).forEach((value, key) => {
+    params[key] = value
+  })
+  return params
+}
+
 /** Parses a form or JSON body (and the query string) into string-valued parameters. */
 export const parameters = (incoming: Incoming): Effect.Effect<Record<string, string>, "InvalidJson"> =>
   Effect.suspend(() => {
-    const params: Record<string, string> = {}
-    incoming.query.forEach((value, key) => {
-      params[key] = value
-    })
-    if (incoming.body.trim().length === 0) return Effect.succeed(params)
-    if (incoming.contentType === "application/json") {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(incoming.body)
-      } catch {
-        return Effect.fail("InvalidJson" as const)
-      }
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-        return Effect.fail("InvalidJson" as const)
-      }
-      for (const [key, value] of Object.entries(parsed)) {
-        if (value === null || value === undefined) continue
-        params[key] = typeof value === "object" ? JSON.stringify(value) : String(value)
-      }
-      return Effect.succeed(params)
-    }
-    new URLSearchParams(incoming.body).forEach((value, key) => {
-      params[key] = value
-    })
-    return Effect.succeed(params)
+    const params = parametersSync(incoming)
+    return params === undefined ? Effect.fail("InvalidJson" as const) : Effect.succeed(params)
   })
+
+/** A handler's answer: a reply when it is known at once, else the effect that produces it. */
+export type Handled = Reply | Effect.Effect<Reply>
+
+/** A handler's answer as an effect. */
+export const handled = (result: Handled): Effect.Effect<Reply> => Effect.isEffect(result) ? result : Effect.succeed(result)
+
+/** Parses a JSON object body, or says why it is not one. */
+export const jsonBodySync = (incoming: Incoming): Either.Either<Record<string, unknown>, string> => {
+  try {
+    const parsed: unknown = JSON.parse(incoming.body)
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+      ? Either.right(parsed as Record<string, unknown>)
+      : Either.left("the body is not a JSON object")
+  } catch (error) {
+    return Either.left(error instanceof Error ? error.message : String(error))
+  }
+}
 
 /** Parses a JSON object body. */
 export const jsonBody = (incoming: Incoming): Effect.Effect<Record<string, unknown>, string> =>

@@ -15,7 +15,7 @@ import type { Callback, Dispatcher } from "./callbacks.js"
 import { jsonPost } from "./callbacks.js"
 import * as Http from "./http.js"
 import * as KpnGateway from "./kpnGateway.js"
-import type { State } from "./state.js"
+import type { Resolution, State } from "./state.js"
 
 /** Messages API error codes: title and detail (from the specification's `x-errors`). */
 export const errors: Readonly<Record<number, readonly [string, string]>> = {
@@ -148,29 +148,44 @@ const isJwtShaped = (token: string, now: number): Either.Either<Record<string, u
   }
 }
 
-/** v1 authentication; `undefined` when accepted. */
-const authenticateV1 = (state: State, incoming: Http.Incoming): Effect.Effect<Http.Reply | undefined> =>
-  Effect.gen(function*() {
-    const auth = Http.authorization(incoming)
-    if (auth._tag === "Basic") {
-      const required = state.scenario.credentials?.vonage
-      if (required !== undefined && (auth.user !== required.apiKey || (required.apiSecret !== undefined && auth.password !== Redacted.value(required.apiSecret)))) {
-        return unauthorized()
-      }
-      return undefined
-    }
-    if (auth._tag !== "Bearer") return unauthorized()
-    const shaped = isJwtShaped(auth.token, yield* Clock.currentTimeMillis)
-    if (Either.isLeft(shaped)) return unauthorized()
-    const application = state.scenario.credentials?.application
-    if (application?.applicationId !== undefined && shaped.right["application_id"] !== application.applicationId) {
+/**
+ * v1 authentication at `now`: `undefined` when accepted, else the refusal; an effect of either when a JWT's
+ * signature must be verified against the configured public key.
+ */
+const authenticateV1At = (
+  state: State,
+  incoming: Http.Incoming,
+  now: number
+): Http.Reply | undefined | Effect.Effect<Http.Reply | undefined> => {
+  const auth = Http.authorization(incoming)
+  if (auth._tag === "Basic") {
+    const required = state.scenario.credentials?.vonage
+    if (required !== undefined && (auth.user !== required.apiKey || (required.apiSecret !== undefined && auth.password !== Redacted.value(required.apiSecret)))) {
       return unauthorized()
     }
-    if (application?.publicKey !== undefined) {
-      const verified = yield* Effect.either(ApplicationJwt.verify(auth.token, application.publicKey))
-      if (Either.isLeft(verified)) return unauthorized()
-    }
     return undefined
+  }
+  if (auth._tag !== "Bearer") return unauthorized()
+  const shaped = isJwtShaped(auth.token, now)
+  if (Either.isLeft(shaped)) return unauthorized()
+  const application = state.scenario.credentials?.application
+  if (application?.applicationId !== undefined && shaped.right["application_id"] !== application.applicationId) {
+    return unauthorized()
+  }
+  if (application?.publicKey !== undefined) {
+    return Effect.map(
+      Effect.either(ApplicationJwt.verify(auth.token, application.publicKey)),
+      (verified) => Either.isLeft(verified) ? unauthorized() : undefined
+    )
+  }
+  return undefined
+}
+
+/** v1 authentication; `undefined` when accepted. */
+const authenticateV1 = (state: State, incoming: Http.Incoming): Effect.Effect<Http.Reply | undefined> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const result = authenticateV1At(state, incoming, now)
+    return Effect.isEffect(result) ? result : Effect.succeed(result)
   })
 
 /** The `Authorization` header of a signed v1 webhook, or none. */
@@ -200,161 +215,192 @@ const errorObjectV1 = (code: number) => {
 
 const sleep = (millis: number) => millis > 0 ? Effect.sleep(Duration.millis(millis)) : Effect.void
 
-/** `POST /v1/messages` (and `POST /communication/nexmo/messages`, the v1 shape through KPN). */
+/**
+ * `POST /v1/messages` (and `POST /communication/nexmo/messages`, the v1 shape through KPN). Answers
+ * synchronously when it can (Basic or a JWT checked for shape, no delay), so a request needs no fiber.
+ */
 export const sendV1 = (
   state: State,
   dispatcher: Dispatcher,
   incoming: Http.Incoming,
   via: "direct" | "kpn"
-): Effect.Effect<Http.Reply> =>
-  Effect.gen(function*() {
-    let gatewayHeaders: Record<string, string> = {}
-    if (via === "direct") {
-      const refused = yield* authenticateV1(state, incoming)
-      if (refused !== undefined) return refused
-    } else {
-      const refused = yield* KpnGateway.checkBearer(state, incoming)
-      if (refused !== undefined) return refused
-      const quota = yield* KpnGateway.useQuota(state)
-      if (quota.exceeded) return KpnGateway.quotaViolation(60, quota.headers)
-      gatewayHeaders = quota.headers
-    }
-    const parsed = yield* Effect.either(Http.jsonBody(incoming))
-    if (Either.isLeft(parsed)) {
-      return problem(
-        422,
-        "https://developer.nexmo.com/api-errors#invalid-json",
-        "The request body did not contain valid JSON",
-        parsed.left
-      )
-    }
-    const body = parsed.right
-    const channel = body["channel"]
-    if (typeof channel !== "string" || !channels.has(channel)) return codeProblem(422, 1400)
-    const ch = channel as Scenario.Channel
-    const messageType = body["message_type"]
-    if (typeof messageType !== "string" || !messageTypes[ch].includes(messageType)) return codeProblem(422, 1440)
-    const to = body["to"]
-    const from = body["from"]
-    if (typeof to !== "string" || to.trim() === "" || (!usesIds(ch) && !/^\+?\d{7,15}$/.test(to))) {
-      return codeProblem(422, 1430)
-    }
-    if (typeof from !== "string" || from.trim() === "") return codeProblem(422, 1420)
-    const invalid: Array<{ name: string; reason: string }> = []
-    if (messageType === "text") {
-      const text = body["text"]
-      if (typeof text !== "string" || text.length === 0) invalid.push({ name: "text", reason: "is required." })
-      else if (text.length > textLimits[ch]) invalid.push({ name: "text", reason: `must be at most ${textLimits[ch]} characters.` })
-    } else if (["image", "audio", "video", "file", "vcard"].includes(messageType)) {
-      const media = body[messageType]
-      if (media === null || typeof media !== "object" || typeof (media as Record<string, unknown>)["url"] !== "string") {
-        invalid.push({ name: `${messageType}.url`, reason: "is required." })
-      }
-    } else if (messageType === "template") {
-      const template = body["template"]
-      if (template === null || typeof template !== "object" || typeof (template as Record<string, unknown>)["name"] !== "string") {
-        invalid.push({ name: "template.name", reason: "is required." })
-      }
-    }
-    const clientRef = body["client_ref"]
-    if (clientRef !== undefined && (typeof clientRef !== "string" || clientRef.length > 100)) return codeProblem(422, 1450)
-    if (invalid.length > 0) return codeProblem(422, 1150, { invalid_parameters: invalid })
-
-    const recipient = usesIds(ch) ? to : Http.e164(to)
-    const api = via === "direct" ? "messages" : "kpn-messages"
-    const resolution = state.resolve({ api, channel: ch, to: recipient })
-    yield* sleep(resolution.delayMs)
-    const outcome = resolution.outcome
-    switch (outcome.type) {
-      case "never-answer":
-        return Http.hang
-      case "drop-connection":
-        return Http.drop
-      case "throttle": {
-        const retryAfter = String(outcome.retryAfterSeconds ?? 1)
-        return problem(
-          429,
-          "https://developer.vonage.com/api-errors/messages#1000",
-          "Rate Limit Hit",
-          "Please wait, then retry your request",
-          {},
-          { ...gatewayHeaders, "retry-after": retryAfter }
-        )
-      }
-      case "server-error":
-        return problem(
-          outcome.status ?? 500,
-          "https://developer.vonage.com/api-errors/messages#1030",
-          "Internal error",
-          "There was an error processing your request in the Platform.",
-          {},
-          gatewayHeaders
-        )
-      case "reject":
-        if (outcome.stage === "submit") {
-          const code = Number(outcome.code ?? 1150)
-          if (code === 1070) {
-            return problem(
-              402,
-              "https://developer.nexmo.com/api-errors/#low-balance",
-              "Low balance",
-              "This request could not be performed due to your account balance being low."
-            )
-          }
-          return codeProblem(422, code)
-        }
-        break
-      default:
-        break
-    }
-
-    const uuid = crypto.randomUUID()
-    const now = yield* Clock.currentTimeMillis
-    state.messagesAccepted += 1
-    state.messages.push({
-      api,
-      channel: ch,
-      id: uuid,
-      partIds: [uuid],
-      to: recipient,
-      from,
-      ...(typeof body["text"] === "string" ? { text: body["text"] } : {}),
-      outcome: outcome.type,
-      at: new Date(now).toISOString()
-    })
-    const webhookUrl = body["webhook_url"]
-    const url = typeof webhookUrl === "string" ? webhookUrl : state.scenario.webhooks?.messages?.statusUrl
-    if (url !== undefined) {
-      const price = (state.scenario.account?.pricePerPart ?? 0.0333).toFixed(4)
-      const callbacks = statusesFor(outcome, ch).map((event): Effect.Effect<Callback> =>
-        Effect.gen(function*() {
-          const at = yield* Clock.currentTimeMillis
-          const payload = JSON.stringify({
-            message_uuid: uuid,
-            to,
-            from,
-            timestamp: new Date(at).toISOString(),
-            status: event.status,
-            channel: ch,
-            ...(typeof clientRef === "string" ? { client_ref: clientRef } : {}),
-            ...(event.status === "submitted" || event.status === "delivered"
-              ? { usage: { currency: "EUR", price } }
-              : {}),
-            ...(event.code === undefined ? {} : { error: errorObjectV1(event.code) })
-          })
-          return jsonPost({
-            kind: "messages-status",
-            messageId: uuid,
-            url,
-            body: payload,
-            headers: yield* webhookHeaders(state, payload)
-          })
-        })
-      )
-      yield* dispatcher.schedule(callbacks, resolution.callbacks)
-    }
-    return Http.json(202, { message_uuid: uuid }, gatewayHeaders)
+): Http.Handled => {
+  if (via === "direct") {
+    const refused = authenticateV1At(state, incoming, dispatcher.now())
+    if (refused === undefined) return acceptV1(state, dispatcher, incoming, via, {})
+    if (!Effect.isEffect(refused)) return refused
+    return Effect.flatMap(refused, (reply) =>
+      reply !== undefined ? Effect.succeed(reply) : Http.handled(acceptV1(state, dispatcher, incoming, via, {})))
+  }
+  return Effect.gen(function*() {
+    const refused = yield* KpnGateway.checkBearer(state, incoming)
+    if (refused !== undefined) return refused
+    const quota = yield* KpnGateway.useQuota(state)
+    if (quota.exceeded) return KpnGateway.quotaViolation(60, quota.headers)
+    return yield* Http.handled(acceptV1(state, dispatcher, incoming, via, quota.headers))
   })
+}
+
+/** The v1 request once its caller is accepted: validation, the scenario's rule, its delay and outcome. */
+const acceptV1 = (
+  state: State,
+  dispatcher: Dispatcher,
+  incoming: Http.Incoming,
+  via: "direct" | "kpn",
+  gatewayHeaders: Record<string, string>
+): Http.Handled => {
+  const parsed = Http.jsonBodySync(incoming)
+  if (Either.isLeft(parsed)) {
+    return problem(
+      422,
+      "https://developer.nexmo.com/api-errors#invalid-json",
+      "The request body did not contain valid JSON",
+      parsed.left
+    )
+  }
+  const body = parsed.right
+  const channel = body["channel"]
+  if (typeof channel !== "string" || !channels.has(channel)) return codeProblem(422, 1400)
+  const ch = channel as Scenario.Channel
+  const messageType = body["message_type"]
+  if (typeof messageType !== "string" || !messageTypes[ch].includes(messageType)) return codeProblem(422, 1440)
+  const to = body["to"]
+  const from = body["from"]
+  if (typeof to !== "string" || to.trim() === "" || (!usesIds(ch) && !/^\+?\d{7,15}$/.test(to))) {
+    return codeProblem(422, 1430)
+  }
+  if (typeof from !== "string" || from.trim() === "") return codeProblem(422, 1420)
+  const invalid: Array<{ name: string; reason: string }> = []
+  if (messageType === "text") {
+    const text = body["text"]
+    if (typeof text !== "string" || text.length === 0) invalid.push({ name: "text", reason: "is required." })
+    else if (text.length > textLimits[ch]) invalid.push({ name: "text", reason: `must be at most ${textLimits[ch]} characters.` })
+  } else if (["image", "audio", "video", "file", "vcard"].includes(messageType)) {
+    const media = body[messageType]
+    if (media === null || typeof media !== "object" || typeof (media as Record<string, unknown>)["url"] !== "string") {
+      invalid.push({ name: `${messageType}.url`, reason: "is required." })
+    }
+  } else if (messageType === "template") {
+    const template = body["template"]
+    if (template === null || typeof template !== "object" || typeof (template as Record<string, unknown>)["name"] !== "string") {
+      invalid.push({ name: "template.name", reason: "is required." })
+    }
+  }
+  const clientRef = body["client_ref"]
+  if (clientRef !== undefined && (typeof clientRef !== "string" || clientRef.length > 100)) return codeProblem(422, 1450)
+  if (invalid.length > 0) return codeProblem(422, 1150, { invalid_parameters: invalid })
+
+  const recipient = usesIds(ch) ? to : Http.e164(to)
+  const api = via === "direct" ? "messages" : "kpn-messages"
+  const resolution = state.resolve({ api, channel: ch, to: recipient })
+  if (resolution.delayMs > 0) {
+    return Effect.zipRight(
+      Effect.sleep(Duration.millis(resolution.delayMs)),
+      Effect.sync(() => answerV1(state, dispatcher, resolution, ch, recipient, to, from, body, clientRef, api, gatewayHeaders))
+    )
+  }
+  return answerV1(state, dispatcher, resolution, ch, recipient, to, from, body, clientRef, api, gatewayHeaders)
+}
+
+const answerV1 = (
+  state: State,
+  dispatcher: Dispatcher,
+  resolution: Resolution,
+  ch: Scenario.Channel,
+  recipient: string,
+  to: string,
+  from: string,
+  body: Record<string, unknown>,
+  clientRef: unknown,
+  api: "messages" | "kpn-messages",
+  gatewayHeaders: Record<string, string>
+): Http.Reply => {
+  const outcome = resolution.outcome
+  switch (outcome.type) {
+    case "never-answer":
+      return Http.hang
+    case "drop-connection":
+      return Http.drop
+    case "throttle": {
+      const retryAfter = String(outcome.retryAfterSeconds ?? 1)
+      return problem(
+        429,
+        "https://developer.vonage.com/api-errors/messages#1000",
+        "Rate Limit Hit",
+        "Please wait, then retry your request",
+        {},
+        { ...gatewayHeaders, "retry-after": retryAfter }
+      )
+    }
+    case "server-error":
+      return problem(
+        outcome.status ?? 500,
+        "https://developer.vonage.com/api-errors/messages#1030",
+        "Internal error",
+        "There was an error processing your request in the Platform.",
+        {},
+        gatewayHeaders
+      )
+    case "reject":
+      if (outcome.stage === "submit") {
+        const code = Number(outcome.code ?? 1150)
+        if (code === 1070) {
+          return problem(
+            402,
+            "https://developer.nexmo.com/api-errors/#low-balance",
+            "Low balance",
+            "This request could not be performed due to your account balance being low."
+          )
+        }
+        return codeProblem(422, code)
+      }
+      break
+    default:
+      break
+  }
+
+  const uuid = crypto.randomUUID()
+  const now = dispatcher.now()
+  state.messagesAccepted += 1
+  state.messages.push({
+    api,
+    channel: ch,
+    id: uuid,
+    partIds: [uuid],
+    to: recipient,
+    from,
+    ...(typeof body["text"] === "string" ? { text: body["text"] } : {}),
+    outcome: outcome.type,
+    at: new Date(now).toISOString()
+  })
+  const webhookUrl = body["webhook_url"]
+  const url = typeof webhookUrl === "string" ? webhookUrl : state.scenario.webhooks?.messages?.statusUrl
+  if (url !== undefined) {
+    const price = (state.scenario.account?.pricePerPart ?? 0.0333).toFixed(4)
+    const callbacks = statusesFor(outcome, ch).map((event): Effect.Effect<Callback> =>
+      Effect.suspend(() => {
+        const at = dispatcher.now()
+        const payload = JSON.stringify({
+          message_uuid: uuid,
+          to,
+          from,
+          timestamp: new Date(at).toISOString(),
+          status: event.status,
+          channel: ch,
+          ...(typeof clientRef === "string" ? { client_ref: clientRef } : {}),
+          ...(event.status === "submitted" || event.status === "delivered"
+            ? { usage: { currency: "EUR", price } }
+            : {}),
+          ...(event.code === undefined ? {} : { error: errorObjectV1(event.code) })
+        })
+        return Effect.map(webhookHeaders(state, payload), (headers) =>
+          jsonPost({ kind: "messages-status", messageId: uuid, url, body: payload, headers }))
+      })
+    )
+    dispatcher.scheduleNow(callbacks, resolution.callbacks)
+  }
+  return Http.json(202, { message_uuid: uuid }, gatewayHeaders)
+}
 
 type V01Type = "sms" | "mms" | "whatsapp" | "messenger" | "viber_service_msg"
 

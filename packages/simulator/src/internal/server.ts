@@ -28,7 +28,7 @@ type RouteApi = Scenario.Api | "kpn-oauth"
 
 interface Route {
   readonly api: RouteApi
-  readonly handle: (incoming: Http.Incoming) => Effect.Effect<Http.Reply>
+  readonly handle: (incoming: Http.Incoming) => Http.Handled
 }
 
 const secretParams = ["api_secret", "client_secret"]
@@ -182,49 +182,59 @@ export const makeApp = (
       }
     })
 
-  /** Records a provider request and runs its handler; the reply is written by `respond`. */
+  /**
+   * Records a provider request and runs its handler: at once when the handler answers synchronously (no
+   * fiber), else in a fiber of its own.
+   */
   const provider = (
     incoming: Http.Incoming,
     request: NodeHttp.IncomingMessage,
     response: NodeHttp.ServerResponse
-  ): Effect.Effect<void> =>
-    Effect.suspend(() => {
-      const route = routes(incoming.method, incoming.path)
-      const now = clock.unsafeCurrentTimeMillis()
-      const redacted = redact(incoming)
-      const query: Record<string, string> = {}
-      incoming.query.forEach((value, key) => {
-        query[key] = key === "api_secret" || key === "client_secret" ? "[redacted]" : value
-      })
-      const recorded: { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] } = {
-        id: state.nextId(),
-        at: new Date(now).toISOString(),
-        api: route?.api ?? "unknown",
-        method: incoming.method,
-        path: incoming.path,
-        query,
-        headers: redacted.headers,
-        body: redacted.body
-      }
-      state.record(recorded)
-      const answer = (reply: Http.Reply): Effect.Effect<void> => {
-        switch (reply._tag) {
-          case "Respond":
-            recorded.status = reply.status
-            recorded.response = reply.body
-            writeReply(incoming.method, response, reply)
-            return Effect.void
-          case "Drop":
-            recorded.outcome = "dropped"
-            request.socket.destroy()
-            return Effect.void
-          case "Hang":
-            recorded.outcome = "unanswered"
-            return Effect.void
-        }
-      }
-      return route === undefined ? answer(notFound(incoming)) : Effect.flatMap(route.handle(incoming), answer)
+  ): void => {
+    const route = routes(incoming.method, incoming.path)
+    const now = clock.unsafeCurrentTimeMillis()
+    const redacted = redact(incoming)
+    const query: Record<string, string> = {}
+    incoming.query.forEach((value, key) => {
+      query[key] = key === "api_secret" || key === "client_secret" ? "[redacted]" : value
     })
+    const recorded: { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] } = {
+      id: state.nextId(),
+      at: new Date(now).toISOString(),
+      api: route?.api ?? "unknown",
+      method: incoming.method,
+      path: incoming.path,
+      query,
+      headers: redacted.headers,
+      body: redacted.body
+    }
+    state.record(recorded)
+    const answer = (reply: Http.Reply): void => {
+      switch (reply._tag) {
+        case "Respond":
+          recorded.status = reply.status
+          recorded.response = reply.body
+          writeReply(incoming.method, response, reply)
+          return
+        case "Drop":
+          recorded.outcome = "dropped"
+          request.socket.destroy()
+          return
+        case "Hang":
+          recorded.outcome = "unanswered"
+          return
+      }
+    }
+    if (route === undefined) return answer(notFound(incoming))
+    let result: Http.Handled
+    try {
+      result = route.handle(incoming)
+    } catch {
+      return writeDefect(response)
+    }
+    if (Effect.isEffect(result)) run(Effect.map(result, answer), response)
+    else answer(result)
+  }
 
   const adminRequest = (incoming: Http.Incoming, response: NodeHttp.ServerResponse): Effect.Effect<void> =>
     Effect.map(admin(incoming), (reply) => writeReply(incoming.method, response, reply as Extract<Http.Reply, { _tag: "Respond" }>))
@@ -259,7 +269,7 @@ export const makeApp = (
       contentType: (headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
     }
     if (incoming.path === "/_admin" || incoming.path.startsWith("/_admin/")) run(adminRequest(incoming, response), response)
-    else run(provider(incoming, request, response), response)
+    else provider(incoming, request, response)
   }
 
   /** The `node:http` request listener. */
