@@ -323,7 +323,7 @@ const webhooksSection = (result: Webhooks.Result): string =>
 const routingSection = (result: Routing.Result): string => {
   const parts: Array<string> = []
   parts.push(
-    "End to end (submit → send → receipt webhook → outcome), one router process on SQLite:",
+    "End to end (submit → send → receipt webhook → outcome), one router process on SQLite (`Engine.layerSqlite`: the router's single-node engine, `SqliteClient` with its defaults — write-ahead log, `synchronous: \"full\"`, group commit):",
     "",
     Markdown.table(
       ["messages", "runs", "time", "msg/s", "router CPU ms/msg", "router RSS MiB", "database MiB", "failed"],

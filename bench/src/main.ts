@@ -2,7 +2,7 @@
  * `pnpm bench`: runs every benchmark and writes BENCHMARKS.md at the repository root.
  *
  * ```sh
- * pnpm bench                                  # everything, full sizes (about 20 minutes on 2 cores)
+ * pnpm bench                                  # everything, full sizes (about an hour on 2 cores)
  * pnpm bench -- --only sms,whatsapp           # some of them: sms, whatsapp, kpn, webhooks, routing, profile
  * pnpm bench -- --smoke --out /tmp/smoke.md   # tiny sizes, to check that everything still runs
  * ```
@@ -106,6 +106,32 @@ export const main = async (options: Options): Promise<{ readonly results: Report
     }
   }
 
+  // The report is written after every benchmark, so a long run that is stopped keeps what it measured.
+  const partial: { -readonly [K in keyof Report.Results]?: Report.Results[K] } = {}
+  const write = () => {
+    const results: Report.Results = {
+      machine,
+      loadAtEnd: Machine.loadAverage(),
+      preset: preset.name,
+      command: options.command ?? "",
+      sizes: Presets.describe(preset),
+      elapsedMs: performance.now() - started,
+      ...partial,
+      failures
+    }
+    fs.writeFileSync(out, Report.render(results))
+    return results
+  }
+  const step = async <K extends "sms" | "whatsapp" | "kpn" | "webhooks" | "routing" | "profile">(
+    key: K,
+    run: () => Promise<Report.Results[K]>
+  ): Promise<Report.Results[K]> => {
+    const result = await run()
+    partial[key] = result
+    write()
+    return result
+  }
+
   const sendOptions = {
     concurrencies: preset.send.concurrencies,
     runs: preset.send.runs,
@@ -115,13 +141,13 @@ export const main = async (options: Options): Promise<{ readonly results: Report
     privateKey,
     log
   }
-  const sms = await attempt("sms", () =>
+  await step("sms", () => attempt("sms", () =>
     Send.run({
       ...sendOptions,
       title: "SMS",
       contenders: ["sms/switchboard-client", "sms/switchboard-channel", "sms/vonage-sdk", "sms/raw-undici"]
-    }))
-  const whatsapp = await attempt("whatsapp", () =>
+    })))
+  await step("whatsapp", () => attempt("whatsapp", () =>
     Send.run({
       ...sendOptions,
       title: "WhatsApp",
@@ -131,8 +157,8 @@ export const main = async (options: Options): Promise<{ readonly results: Report
         "whatsapp/vonage-sdk-jwt",
         "whatsapp/raw-undici"
       ]
-    }))
-  const kpn = await attempt("kpn", () =>
+    })))
+  await step("kpn", () => attempt("kpn", () =>
     KpnToken.run({
       count: (slowest) => Presets.kpnCount(preset.kpn, KpnToken.defaultContenders.length, slowest),
       runs: preset.kpn.runs,
@@ -140,13 +166,15 @@ export const main = async (options: Options): Promise<{ readonly results: Report
       connections: preset.kpn.connections,
       workers: preset.kpn.workers,
       log
-    }))
+    })))
   const webhooksMissing = selected.has("webhooks") ? Webhooks.sampleMissing() : undefined
-  const webhooks = webhooksMissing === undefined
-    ? await attempt("webhooks", () => Webhooks.run({ ...preset.webhooks, log }))
-    : undefined
-  if (webhooksMissing !== undefined) log(`webhooks skipped: ${webhooksMissing}`)
-  const routing = await attempt("routing", () =>
+  partial.webhooksMissing = webhooksMissing
+  if (webhooksMissing === undefined) {
+    await step("webhooks", () => attempt("webhooks", () => Webhooks.run({ ...preset.webhooks, log })))
+  } else {
+    log(`webhooks skipped: ${webhooksMissing}`)
+  }
+  await step("routing", () => attempt("routing", () =>
     Routing.run({
       sizes: preset.routing.sizes,
       runsAtSmallest: preset.routing.runsAtSmallest,
@@ -155,26 +183,10 @@ export const main = async (options: Options): Promise<{ readonly results: Report
       budgetMs: preset.routing.budgetSeconds * 1000,
       separateWaitingWorker: preset.routing.separateWaitingWorker,
       log
-    }))
-  const profile = await attempt("profile", () => Profile.run({ ...preset.profile, log }))
+    })))
+  await step("profile", () => attempt("profile", () => Profile.run({ ...preset.profile, log })))
 
-  const results: Report.Results = {
-    machine,
-    loadAtEnd: Machine.loadAverage(),
-    preset: preset.name,
-    command: options.command ?? "",
-    sizes: Presets.describe(preset),
-    elapsedMs: performance.now() - started,
-    sms,
-    whatsapp,
-    kpn,
-    webhooks,
-    webhooksMissing,
-    routing,
-    profile,
-    failures
-  }
-  fs.writeFileSync(out, Report.render(results))
+  const results = write()
   log(`wrote ${out} in ${((performance.now() - started) / 60_000).toFixed(1)} min`)
   return { results, out }
 }

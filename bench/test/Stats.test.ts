@@ -57,11 +57,16 @@ describe("Markdown", () => {
 })
 
 describe("Presets", () => {
-  it("sizes send runs to the time target within the issue's bounds", () => {
+  it("the full preset sends the issue's 10,000 messages a run, whatever the warm-up speed", () => {
     const send = Presets.full.send
+    for (const speed of [100, 1_000, 1_000_000, Number.NaN]) assert.strictEqual(Presets.sendCount(send, speed), 10_000)
+  })
+
+  it("sizes send runs to the time target within a preset's bounds", () => {
+    const send = { ...Presets.full.send, minCount: 500 }
     assert.strictEqual(Presets.sendCount(send, 100), 500) // at least minCount
     assert.strictEqual(Presets.sendCount(send, 1_000), 3_000) // 3 s at 1,000 msg/s
-    assert.strictEqual(Presets.sendCount(send, 1_000_000), 10_000) // at most the 10,000
+    assert.strictEqual(Presets.sendCount(send, 1_000_000), 10_000) // at most maxCount
     assert.strictEqual(Presets.sendCount(send, Number.NaN), 10_000)
   })
 
