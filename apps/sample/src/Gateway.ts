@@ -60,8 +60,24 @@ export interface Service {
   readonly webhook: (
     name: Providers.WebhookName,
     request: HttpServerRequest.HttpServerRequest
-  ) => Effect.Effect<string, Api.BadRequest | Api.Unauthorized | Api.MethodNotAllowed | Api.PayloadTooLarge | Api.ServiceUnavailable>
+  ) => Effect.Effect<string, WebhookFailure>
+  /**
+   * `webhook` for a request already read (by `Http.webhookListener`, straight from Node's HTTP server), or the
+   * reason it could not be: verifies and parses it and feeds the events on.
+   */
+  readonly ingest: (
+    name: Providers.WebhookName,
+    request: Webhook.Request | WebhookHttp.PayloadTooLarge
+  ) => Effect.Effect<string, WebhookFailure>
 }
+
+/**
+ * How a webhook request can fail, each with its HTTP status (see `Api`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WebhookFailure = Api.BadRequest | Api.Unauthorized | Api.MethodNotAllowed | Api.PayloadTooLarge | Api.ServiceUnavailable
 
 /**
  * @since 0.1.0
@@ -286,12 +302,12 @@ export const make = (options: Options): Service => {
         }
       }), { discard: true })
 
-  const webhook: Service["webhook"] = (name, request) =>
+  const handle = (
+    name: Providers.WebhookName,
+    read: Effect.Effect<Webhook.Request, WebhookHttp.PayloadTooLarge | Webhook.WebhookError>
+  ): Effect.Effect<string, WebhookFailure> =>
     Effect.gen(function*() {
-      const read = yield* Effect.either(WebhookHttp.fromServerRequest(request, { maxBodyBytes: options.maxBodyBytes }))
-      const events = yield* Effect.either(
-        read._tag === "Left" ? Effect.fail(read.left) : parsers[name](read.right)
-      )
+      const events = yield* Effect.either(Effect.flatMap(read, parsers[name]))
       if (events._tag === "Left") {
         const error = events.left
         const failure = error._tag === "PayloadTooLarge"
@@ -310,6 +326,12 @@ export const make = (options: Options): Service => {
       yield* Effect.annotateCurrentSpan({ "webhook.events": events.right.length })
       return "OK"
     }).pipe(Effect.withSpan(`Webhooks.${name}`, { attributes: { "webhook.endpoint": name } }))
+
+  const webhook: Service["webhook"] = (name, request) =>
+    handle(name, WebhookHttp.fromServerRequest(request, { maxBodyBytes: options.maxBodyBytes }))
+
+  const ingest: Service["ingest"] = (name, request) =>
+    handle(name, "_tag" in request ? Effect.fail(request) : Effect.succeed(request))
 
   const health: Service["health"] = Effect.sync(() =>
     new Api.Health({
@@ -332,9 +354,24 @@ export const make = (options: Options): Service => {
     list,
     summary: (id) => Effect.mapError(log.summary(id), unavailable),
     health,
-    webhook
+    webhook,
+    ingest
   }
 }
 
-const statusOf = (error: Api.PayloadTooLarge | Api.Unauthorized | Api.MethodNotAllowed | Api.BadRequest): number =>
-  error._tag === "PayloadTooLarge" ? 413 : error._tag === "Unauthorized" ? 401 : error._tag === "MethodNotAllowed" ? 405 : 400
+/**
+ * The HTTP status of a webhook failure.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const statusOf = (error: WebhookFailure): number =>
+  error._tag === "PayloadTooLarge"
+    ? 413
+    : error._tag === "Unauthorized"
+    ? 401
+    : error._tag === "MethodNotAllowed"
+    ? 405
+    : error._tag === "ServiceUnavailable"
+    ? 503
+    : 400

@@ -2,7 +2,8 @@
  * The HTTP side: the API's handlers over the `Gateway`, the dashboard (static files and the server-sent
  * event stream at `/events`), the OpenAPI document (`/openapi.json`) and interactive docs (`/docs`), and a
  * guard in front of everything that answers 413 for bodies over the limit and 400 for JSON that does not
- * parse, so no request can make a handler fail with a defect.
+ * parse, so no request can make a handler fail with a defect; and `webhookListener`, which serves provider
+ * webhook `POST`s straight from Node's HTTP server, ahead of all that.
  *
  * @example
  * ```ts
@@ -23,19 +24,25 @@ import type * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as MessageLog from "@switchboard/router/MessageLog"
+import * as WebhookHttp from "@switchboard/core/WebhookHttp"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fs from "node:fs"
+import type * as NodeHttp from "node:http"
 import * as path from "node:path"
 import * as Api from "./Api.js"
 import { appDir } from "./AppConfig.js"
-import { Gateway } from "./Gateway.js"
+import { Gateway, type Service as GatewayService, statusOf } from "./Gateway.js"
 import { LiveUpdates } from "./LiveLog.js"
 import * as Metrics from "./Metrics.js"
+import { type WebhookName, webhookPaths } from "./Providers.js"
 
 const MessagesLive = HttpApiBuilder.group(Api.Api, "messages", (handlers) =>
   Effect.gen(function*() {
@@ -178,3 +185,95 @@ export const layer = (options: { readonly maxBodyBytes: number }): Layer.Layer<
     Layer.provide(DashboardLive),
     Layer.provide(ApiLive)
   ) as Layer.Layer<never, never, HttpServer.HttpServer | Gateway | LiveUpdates>
+
+const webhookByPath = new Map<string, WebhookName>(
+  Object.entries(webhookPaths).map(([name, path]) => [path, name as WebhookName])
+)
+
+const answer = (response: NodeHttp.ServerResponse, status: number, contentType: string, body: string, close = false) => {
+  if (response.headersSent || response.destroyed) return
+  response.writeHead(status, {
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(body),
+    ...(close ? { connection: "close" } : {})
+  })
+  response.end(body)
+}
+
+/**
+ * Serves provider webhooks (`POST` to a path of `Providers.webhookPaths`) straight from Node's HTTP server,
+ * ahead of the HttpApi: the request is read with the size limit, handed to `Gateway.ingest` (verify, parse,
+ * persist, under the `Webhooks.<endpoint>` span and metrics) and answered exactly as the HttpApi endpoints
+ * answer — `200 OK` (text), or the error's status with `{ _tag, message }`. Webhooks are the gateway's hot
+ * path: a provider sends several per message, in bursts, and the platform's request handling (server span,
+ * router, endpoint middleware, response encoding) cost about a millisecond of CPU per request, more than
+ * verifying and parsing one. The endpoints stay in the `Api` (OpenAPI, the typed client), and their
+ * handlers serve every other method (`GET` for Vonage SMS). Returns whether it took the request.
+ *
+ * @since 0.1.0
+ * @category webhooks
+ */
+export const webhookListener = (options: {
+  readonly gateway: GatewayService
+  readonly maxBodyBytes: number
+  readonly runtime: Runtime.Runtime<never>
+}) => {
+  const run = Runtime.runCallback(options.runtime)
+  const limit = options.maxBodyBytes
+  const tooLarge = new WebhookHttp.PayloadTooLarge({ limit, message: `the body is larger than ${limit} bytes` })
+  return (request: NodeHttp.IncomingMessage, response: NodeHttp.ServerResponse): boolean => {
+    if (request.method !== "POST" || request.url === undefined) return false
+    const query = request.url.indexOf("?")
+    const name = webhookByPath.get(query === -1 ? request.url : request.url.slice(0, query))
+    if (name === undefined) return false
+    const finish = (read: Parameters<GatewayService["ingest"]>[1]) =>
+      run(options.gateway.ingest(name, read), {
+        onExit: (exit) => {
+          if (Exit.isSuccess(exit)) return answer(response, 200, "text/plain", exit.value)
+          const failure = Cause.failureOption(exit.cause)
+          if (Option.isSome(failure)) {
+            const error = failure.value
+            return answer(
+              response,
+              statusOf(error),
+              "application/json",
+              JSON.stringify({ _tag: error._tag, message: error.message }),
+              error._tag === "PayloadTooLarge"
+            )
+          }
+          answer(response, 500, "application/json", JSON.stringify({ _tag: "InternalServerError", message: "the webhook could not be handled" }))
+        }
+      })
+    const declared = Number(request.headers["content-length"] ?? "0")
+    if (Number.isFinite(declared) && declared > limit) {
+      // the rest of the body is not read: the connection closes after the answer
+      request.resume()
+      finish(tooLarge)
+      return true
+    }
+    const chunks: Array<Buffer> = []
+    let size = 0
+    let over = false
+    request.on("data", (chunk: Buffer) => {
+      if (over) return
+      size += chunk.length
+      if (size > limit) {
+        over = true
+        chunks.length = 0
+        finish(tooLarge)
+      } else {
+        chunks.push(chunk)
+      }
+    })
+    request.on("end", () => {
+      if (over) return
+      const headers: Record<string, string> = {}
+      for (const [key, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value
+      }
+      finish({ method: "POST", url: request.url!, headers, body: Buffer.concat(chunks, size).toString("utf8") })
+    })
+    request.on("error", () => response.destroy())
+    return true
+  }
+}

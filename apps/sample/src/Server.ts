@@ -93,9 +93,19 @@ const derivedDefaults = (publicUrl: string) =>
     return { current, defaults }
   })
 
+// Node's HTTP server with a hook in front of the platform's request handler: `Http.webhookListener` takes the
+// provider webhooks once the gateway is ready; everything else (and webhooks before then) goes to the HttpApi.
+class GatewayHttpServer extends NodeHttp.Server {
+  fast: ((request: NodeHttp.IncomingMessage, response: NodeHttp.ServerResponse) => boolean) | undefined
+  override emit(event: string | symbol, ...args: Array<any>): boolean {
+    if (event === "request" && this.fast !== undefined && this.fast(args[0], args[1])) return true
+    return super.emit(event as string, ...args)
+  }
+}
+
 const start = Effect.gen(function*() {
   const config = yield* Effect.mapError(AppConfig.config, fail("configuration"))
-  const nodeServer = NodeHttp.createServer()
+  const nodeServer = new GatewayHttpServer()
   const server = yield* Layer.build(NodeHttpServer.layer(() => nodeServer, { port: config.port, host: config.host })).pipe(
     Effect.mapError(fail(`cannot listen on ${config.host}:${config.port}`))
   )
@@ -183,6 +193,7 @@ const start = Effect.gen(function*() {
       ))
     )
   )
+  nodeServer.fast = Http.webhookListener({ gateway, maxBodyBytes: config.maxBodyBytes, runtime: yield* Effect.runtime<never>() })
   return {
     url,
     publicUrl,

@@ -84,6 +84,21 @@ layer(Support.layer(), { excludeTestServices: true, timeout: "120 seconds" })("p
         assert.strictEqual(answer.status, 413, `${path}: ${answer.text}`)
         assert.strictEqual(answer.body._tag, "PayloadTooLarge")
       }
+      // streamed, without a content-length: counted as it arrives
+      const chunk = new TextEncoder().encode("x".repeat(16_384))
+      const streamed = yield* Support.call(url, endpoints.vonageSmsDlr, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let i = 0; i < 5; i++) controller.enqueue(chunk)
+            controller.close()
+          }
+        }),
+        duplex: "half"
+      } as RequestInit)
+      assert.strictEqual(streamed.status, 413, streamed.text)
+      assert.strictEqual(streamed.body._tag, "PayloadTooLarge")
     }))
 
   it.effect("a signed, well-formed status update for an unknown message is accepted and changes nothing", () =>
