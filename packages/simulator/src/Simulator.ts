@@ -255,12 +255,19 @@ export const make = (
 ): Effect.Effect<Service, StartError | ScenarioError, Scope.Scope | HttpClient.HttpClient> =>
   Effect.flatMap(HttpClient.HttpClient, (client) => makeWith(options, Callbacks.httpClientTransport(client)))
 
+const isDecoded = Schema.is(Scenario.Scenario, { onExcessProperty: "error" })
+
 const makeWith = (
   options: Options,
   transport: Callbacks.Transport
 ): Effect.Effect<Service, StartError | ScenarioError, Scope.Scope> =>
   Effect.gen(function*() {
-    const scenario = options.scenario === undefined ? Scenario.empty : yield* Scenario.decode(options.scenario)
+    // A decoded scenario (its secrets already `Redacted`) is taken as it is; the JSON form is decoded.
+    const scenario = options.scenario === undefined
+      ? Scenario.empty
+      : isDecoded(options.scenario)
+      ? options.scenario
+      : yield* Scenario.decode(options.scenario)
     const state = new State(scenario, Scenario.compilePattern, options.historyLimit)
     const dispatcher = yield* Callbacks.make(state, transport)
     const host = options.host ?? "127.0.0.1"

@@ -51,14 +51,15 @@ const main = Effect.gen(function*() {
     return yield* Effect.fail(new StartError({ message: `--port must be a port number, not ${values.port}` }))
   }
   const file = values.scenario
-  const scenario = file === undefined ? Scenario.empty : yield* Effect.try({
+  // Validated here for the error message, handed to the simulator in its JSON form (which it decodes).
+  const scenario: unknown = file === undefined ? Scenario.empty : yield* Effect.try({
     try: () => fs.readFileSync(file, "utf8"),
     catch: (error) =>
       new ScenarioError({
         message: `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`
       })
   }).pipe(
-    Effect.flatMap(Scenario.decodeJson),
+    Effect.flatMap((text) => Effect.map(Scenario.decodeJson(text), () => JSON.parse(text) as unknown)),
     Effect.mapError((error) => new ScenarioError({ message: `${file}: ${error.message}` }))
   )
   yield* Effect.gen(function*() {

@@ -52,7 +52,11 @@ describe("CLI (pnpm simulator)", () => {
     Effect.gen(function*() {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "simulator-"))
       const scenario = path.join(dir, "scenario.json")
-      fs.writeFileSync(scenario, JSON.stringify({ rules: [{ to: "+4477*", outcome: { type: "reject", code: 7 } }] }))
+      // With a secret in it: decoded to a `Redacted` once, not twice.
+      fs.writeFileSync(scenario, JSON.stringify({
+        rules: [{ to: "+4477*", outcome: { type: "reject", code: 7 } }],
+        webhooks: { messages: { signatureSecret: "messages-secret" } }
+      }))
       const running = yield* launch(["--", "--port", "0", "--scenario", scenario])
       assert.match(running.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/)
       const health = yield* Http.call(`${running.baseUrl}/_admin/health`)

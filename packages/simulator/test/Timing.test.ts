@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { Simulator } from "@switchboard/simulator"
+import { Scenario, Simulator } from "@switchboard/simulator"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
@@ -68,5 +68,22 @@ describe("history", () => {
       assert.strictEqual(counters.requests, 25)
       assert.strictEqual(counters.messagesAccepted, 25)
       assert.isAtMost((yield* simulator.messages).length, 11)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})
+
+describe("options.scenario", () => {
+  it.scoped("takes a decoded scenario (secrets already Redacted) as well as its JSON form", () =>
+    Effect.gen(function*() {
+      const json = {
+        rules: [{ to: "+4477*", outcome: { type: "reject" as const, code: 7 } }],
+        webhooks: { messages: { signatureSecret: "messages-secret" } }
+      }
+      const decoded = yield* Scenario.decode(json)
+      for (const scenario of [json, decoded]) {
+        const simulator = yield* Simulator.make({ scenario })
+        const answer = yield* sms(simulator, "447700900000")
+        assert.strictEqual(answer.json.messages[0].status, "7")
+        assert.deepStrictEqual(yield* simulator.scenario, decoded)
+      }
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
