@@ -9,7 +9,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
+import * as fs from "node:fs"
 import * as http from "node:http"
+import * as os from "node:os"
+import * as path from "node:path"
+import { afterAll } from "vitest"
 import * as Engine from "../src/Engine.js"
 import * as MessageLog from "../src/MessageLog.js"
 import * as Route from "../src/Route.js"
@@ -22,9 +26,8 @@ import * as SimulatorSms from "./fixtures/simulatorSms.js"
 // message must end with exactly one outcome in the log: delivered through the simulator, or accepted by the
 // fallback channel after a failed send; nothing is sent twice and nothing is left pending.
 //
-// This runs on the in-memory engine: the durable engines' behaviour across crashes is what the durability
-// and scale-out tests check, and the SQLite engine's throughput on a shared 2-core machine (every cluster
-// transaction is a synchronous commit) would make 1,000 messages take minutes.
+// It runs on the in-memory engine and on the SQLite engine (a fresh file); the durable engines' behaviour
+// across crashes is what the durability and scale-out tests check.
 
 const total = 1000
 const failing = (i: number) => i % 5 === 0
@@ -68,15 +71,24 @@ const receiptWebhook = (onEvent: Router.Service["onEvent"]) =>
     return `http://127.0.0.1:${(server.address() as { port: number }).port}/dlr`
   })
 
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "switchboard-nothing-lost-"))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+const engines = [
+  { name: "in memory", layer: Engine.layerMemory },
+  { name: "SQLite", layer: Engine.layerSqlite({ filename: path.join(dir, "router.db") }) }
+] as const
+
 describe("nothing lost", () => {
-  it.scopedLive("1,000 messages, 20% of sends failing: every one ends with an outcome in the log", () =>
+  for (const engine of engines) {
+  it.scopedLive(`1,000 messages, 20% of sends failing: every one ends with an outcome in the log (${engine.name})`, () =>
     Effect.gen(function*() {
       const simulator = yield* Simulator.Simulator
       const primary = yield* SimulatorSms.make(simulator.baseUrl).pipe(Effect.provide(FetchHttpClient.layer))
       const backup = yield* TestChannels.make({ id: "sms.backup" })
       const context = yield* Layer.build(
         Router.layer({ channels: [primary, backup.channel] }).pipe(
-          Layer.provideMerge(Engine.layerMemory)
+          Layer.provideMerge(engine.layer)
         )
       )
       const router = Context.get(context, Router.Router)
@@ -163,5 +175,6 @@ describe("nothing lost", () => {
         const timeline = yield* log.timeline(id)
         assert.strictEqual(timeline.filter((entry) => entry.event._tag === "Outcome").length, 1, id)
       }
-    }).pipe(Effect.provide(Simulator.layer())), { timeout: 240_000 })
+    }).pipe(Effect.provide(Simulator.layer())), { timeout: 300_000 })
+  }
 })
