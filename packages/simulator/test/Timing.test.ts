@@ -40,6 +40,20 @@ describe("Scenario timing", () => {
       assert.strictEqual(answer.json.messages[0].status, "0")
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
+  it.scoped("a client that gives up during delayMs does not stop the request: it is accepted (TestClock)", () =>
+    Effect.gen(function*() {
+      const simulator = yield* Simulator.make({ scenario: { rules: [{ delayMs: 30_000, outcome: { type: "deliver" } }] } })
+      const pending = yield* Effect.fork(sms(simulator, "447700900000"))
+      yield* recorded(simulator, 1)
+      yield* Fiber.interrupt(pending)
+      yield* TestClock.adjust("30 seconds")
+      while ((yield* simulator.requests)[0]!.status === undefined) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      }
+      assert.strictEqual((yield* simulator.requests)[0]!.status, 200)
+      assert.strictEqual((yield* simulator.counters).messagesAccepted, 1)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
   it.scoped("KPN tokens expire after the configured lifetime (TestClock)", () =>
     Effect.gen(function*() {
       const simulator = yield* Simulator.make({ scenario: { tokens: { lifetimeSeconds: 60 } } })

@@ -8,7 +8,6 @@ import type * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as FiberId from "effect/FiberId"
 import * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
@@ -61,9 +60,6 @@ const redact = (incoming: Http.Incoming): { headers: Record<string, string>; bod
 
 const notFound = (incoming: Http.Incoming): Http.Reply =>
   Http.json(404, { type: "about:blank", title: "Not Found", detail: `${incoming.method} ${incoming.path} is not simulated` })
-
-/** The interruption of a request's fiber when its client went away before it was answered. */
-const clientAbort = FiberId.runtime(-499, 0)
 
 /** Writes a reply as `@effect/platform`'s server writes a text or empty response (same headers, same order). */
 const writeReply = (
@@ -246,13 +242,10 @@ export const makeApp = (
       if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) writeDefect(response)
       return
     }
+    // A client that goes away before its answer (a timeout during a rule's `delayMs`) does not stop the
+    // request: it is accepted all the same, as a real API accepts a request whose client gave up.
     fiber.addObserver((exit) => {
       if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) writeDefect(response)
-    })
-    // A client that goes away before its answer interrupts the request (a delay, `never-answer`, a dropped
-    // connection), as `@effect/platform`'s server does.
-    response.on("close", () => {
-      if (!response.writableEnded) fiber.unsafeInterruptAsFork(clientAbort)
     })
   }
 
