@@ -100,6 +100,8 @@ interface Prepared {
   readonly statement: Statement
   /** Whether it returns rows (asking the binding costs a native call). */
   readonly reader: boolean
+  /** Whether it leaves the database as it is (a plain query). */
+  readonly readonly: boolean
 }
 
 class StatementCache {
@@ -115,7 +117,9 @@ class StatementCache {
     }
     const statement = this.db.prepare(sql)
     statement.safeIntegers(true)
-    const prepared: Prepared = { statement, reader: statement.reader }
+    const reader = statement.reader
+    // libsql's binding does not say whether a statement writes: a SELECT that returns rows does not
+    const prepared: Prepared = { statement, reader, readonly: reader && /^\s*SELECT\b/i.test(sql) }
     if (this.capacity > 0) {
       this.statements.set(sql, prepared)
       if (this.statements.size > this.capacity) {
@@ -130,46 +134,35 @@ class StatementCache {
 const failure = (cause: unknown) =>
   new SqlError({ cause, message: `SQLite: ${cause instanceof Error ? cause.message : String(cause)}` })
 
-const makeConnection = (
-  cache: StatementCache,
-  guard: <A>(effect: Effect.Effect<A, SqlError>) => Effect.Effect<A, SqlError>
-): Connection => {
-  const rows = (sql: string, params: ReadonlyArray<unknown>): ReadonlyArray<any> => {
-    const { reader, statement } = cache.get(sql)
-    const args = params.map(toSql)
-    if (reader) return statement.all(args) as ReadonlyArray<any>
+/** Runs a prepared statement: rows as objects, or as arrays of values. */
+const runPrepared = (prepared: Prepared, params: ReadonlyArray<unknown>, values: boolean): ReadonlyArray<any> => {
+  const { reader, statement } = prepared
+  const args = params.map(toSql)
+  if (!reader) {
     statement.run(args)
     return []
   }
-  const execute = (sql: string, params: ReadonlyArray<unknown>) => guard(Effect.try({ try: () => rows(sql, params), catch: failure }))
+  if (!values) return statement.all(args)
+  statement.raw(true)
+  try {
+    return statement.all(args)
+  } finally {
+    statement.raw(false)
+  }
+}
+
+/** How a connection runs a statement: `values` for arrays of values instead of objects. */
+type Runner = (sql: string, params: ReadonlyArray<unknown>, values: boolean) => Effect.Effect<ReadonlyArray<any>, SqlError>
+
+const makeConnection = (run: Runner): Connection => {
+  const execute = (sql: string, params: ReadonlyArray<unknown>, transformRows?: <A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) =>
+    transformRows === undefined ? run(sql, params, false) : Effect.map(run(sql, params, false), transformRows)
   return {
-    execute: (sql, params, transformRows) =>
-      transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows),
-    executeRaw: (sql, params) => execute(sql, params),
-    executeValues: (sql, params) =>
-      guard(Effect.try({
-        try: () => {
-          const { reader, statement } = cache.get(sql)
-          const args = params.map(toSql)
-          if (!reader) {
-            statement.run(args)
-            return []
-          }
-          statement.raw(true)
-          try {
-            return statement.all(args) as ReadonlyArray<ReadonlyArray<unknown>>
-          } finally {
-            statement.raw(false)
-          }
-        },
-        catch: failure
-      })),
-    executeUnprepared: (sql, params, transformRows) =>
-      transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows),
-    executeStream: (sql, params, transformRows) =>
-      Stream.fromIterableEffect(
-        transformRows === undefined ? execute(sql, params) : Effect.map(execute(sql, params), transformRows)
-      )
+    execute,
+    executeRaw: (sql, params) => run(sql, params, false),
+    executeValues: (sql, params) => run(sql, params, true),
+    executeUnprepared: execute,
+    executeStream: (sql, params, transformRows) => Stream.fromIterableEffect(execute(sql, params, transformRows))
   }
 }
 
@@ -209,13 +202,15 @@ export const make = (
     )
     const cache = new StatementCache(db, options.statementCacheSize ?? 256)
     const semaphore = yield* Effect.makeSemaphore(1)
-    const scope = yield* Effect.scope
 
     // Group commit. A statement outside a transaction runs at once, inside a transaction that statements from
     // other fibers share until the end of the event loop's turn, and its effect completes when that transaction
     // has committed: nobody goes on before their write is on disk, and concurrent writers share one commit (and
-    // one sync of the log) instead of paying for one each.
+    // one sync of the log) instead of paying for one each. A query while no group is open reads committed data
+    // and needs no transaction. Statements are synchronous, so nothing interleaves with them.
     let group: Deferred.Deferred<void, SqlError> | undefined
+    // an explicit transaction (`withTransaction`) owns the connection
+    let owned = false
     const rollbackQuietly = () => {
       try {
         if (db.inTransaction) db.exec("ROLLBACK")
@@ -223,7 +218,6 @@ export const make = (
         // the transaction is gone already
       }
     }
-    // only while holding the permit
     const commitGroup = () => {
       const committed = group
       if (committed === undefined) return
@@ -236,58 +230,74 @@ export const make = (
         Deferred.unsafeDone(committed, Exit.fail(failure(cause)))
       }
     }
-    const commitSoon = Effect.async<void>((resume) => {
-      const handle = setImmediate(() => resume(Effect.void))
-      return Effect.sync(() => clearImmediate(handle))
-    }).pipe(
-      Effect.zipRight(semaphore.withPermits(1)(Effect.sync(commitGroup))),
-      Effect.forkIn(scope)
-    )
-    yield* Effect.addFinalizer(() => semaphore.withPermits(1)(Effect.sync(commitGroup)))
-    const grouped = <A>(statement: Effect.Effect<A, SqlError>): Effect.Effect<A, SqlError> =>
-      Effect.flatMap(
-        semaphore.withPermits(1)(Effect.suspend(() => {
-          if (group !== undefined) return Effect.map(Effect.either(statement), (result) => [result, group!] as const)
-          try {
-            db.exec("BEGIN IMMEDIATE")
-          } catch (cause) {
-            return Effect.fail(failure(cause))
-          }
-          const committed = Deferred.unsafeMake<void, SqlError>(FiberId.none)
-          group = committed
-          return Effect.zipRight(
-            commitSoon,
-            Effect.map(Effect.either(statement), (result) => {
-              // some errors (a full disk, an I/O error) roll the whole transaction back
-              if (result._tag === "Left" && !db.inTransaction && group === committed) {
-                group = undefined
-                Deferred.unsafeDone(committed, Exit.fail(result.left))
-              }
-              return [result, committed] as const
-            })
-          )
-        })),
-        ([result, committed]) => Effect.zipRight(Deferred.await(committed), result)
-      )
+    const commitSoon = () => {
+      setImmediate(() => {
+        if (!owned) commitGroup()
+      })
+    }
+    yield* Effect.addFinalizer(() => Effect.sync(commitGroup))
 
-    const shared = makeConnection(cache, grouped)
-    const owned = makeConnection(cache, (effect) => effect)
+    const runGrouped = (sql: string, params: ReadonlyArray<unknown>, values: boolean): Effect.Effect<ReadonlyArray<any>, SqlError> => {
+      let prepared: Prepared
+      try {
+        prepared = cache.get(sql)
+        if (group === undefined && prepared.readonly) return Effect.succeed(runPrepared(prepared, params, values))
+        if (group === undefined) {
+          db.exec("BEGIN IMMEDIATE")
+          group = Deferred.unsafeMake<void, SqlError>(FiberId.none)
+          commitSoon()
+        }
+      } catch (cause) {
+        return Effect.fail(failure(cause))
+      }
+      const committed = group
+      let rows: ReadonlyArray<any>
+      try {
+        rows = runPrepared(prepared, params, values)
+      } catch (cause) {
+        const error = failure(cause)
+        // some errors (a full disk, an I/O error) roll the whole transaction back
+        if (!db.inTransaction && group === committed) {
+          group = undefined
+          Deferred.unsafeDone(committed, Exit.fail(error))
+        }
+        return Effect.zipRight(Effect.ignore(Deferred.await(committed)), Effect.fail(error))
+      }
+      return Effect.as(Deferred.await(committed), rows)
+    }
+    // outside a transaction: wait while one owns the connection
+    const shared = makeConnection((sql, params, values) =>
+      Effect.suspend(() =>
+        owned
+          ? semaphore.withPermits(1)(Effect.suspend(() => runGrouped(sql, params, values)))
+          : runGrouped(sql, params, values)
+      )
+    )
+    const inTransaction = makeConnection((sql, params, values) =>
+      Effect.try({ try: () => runPrepared(cache.get(sql), params, values), catch: failure })
+    )
     // A transaction takes the connection from BEGIN to COMMIT or ROLLBACK, after committing the open group.
     const transactionAcquirer: Effect.Effect<Connection, SqlError, Scope.Scope> = Effect.uninterruptibleMask((restore) =>
       Effect.zipRight(
         restore(semaphore.take(1)),
         Effect.as(
           Effect.zipRight(
-            Effect.sync(commitGroup),
+            Effect.sync(() => {
+              commitGroup()
+              owned = true
+            }),
             Effect.addFinalizer(() =>
               Effect.zipRight(
                 // a failed COMMIT leaves the transaction open: roll it back before anyone else uses the connection
-                Effect.sync(rollbackQuietly),
+                Effect.sync(() => {
+                  rollbackQuietly()
+                  owned = false
+                }),
                 semaphore.release(1)
               )
             )
           ),
-          owned
+          inTransaction
         )
       )
     )
