@@ -47,11 +47,13 @@
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
+import * as Tracer from "effect/Tracer"
 import * as Capabilities from "./Capabilities.js"
 import { type ChannelError, isChannelError, ProviderUnavailable, Unaddressable } from "./ChannelError.js"
 import type { Message } from "./Message.js"
@@ -195,53 +197,77 @@ export const make = <R = never>(
     const { capabilities } = provider
     const id = capabilities.channel
 
+    // the services the provider's effects need, as they were when the channel was made; not the span that
+    // was current then, so the provider's spans are children of each send's own
+    const services = Context.omit(Tracer.ParentSpan)(context) as Context.Context<R>
+    const provided = <A>(effect: Effect.Effect<A, ChannelError, R>): Effect.Effect<A, ChannelError> =>
+      Effect.provide(effect, services)
+
     // a defect in the provider's code (its send or its own validation, including an exception thrown
     // before it returns an effect) becomes a typed error
-    const normalize = <A>(effect: () => Effect.Effect<A, ChannelError, R>): Effect.Effect<A, ChannelError> =>
-      Effect.suspend(effect).pipe(
-        Effect.catchAllDefect((defect) =>
-          isChannelError(defect)
-            ? Effect.fail(defect)
-            : Effect.fail(
-              new ProviderUnavailable({
-                channel: id,
-                message: `${id} failed unexpectedly: ${Cause.pretty(Cause.die(defect)).split("\n")[0]}`
-              })
-            )
-        ),
-        Effect.provide(context)
-      )
+    const normalize = <A>(effect: () => Effect.Effect<A, ChannelError, R>): Effect.Effect<A, ChannelError, R> =>
+      Effect.catchAllDefect(Effect.suspend(effect), (defect) =>
+        isChannelError(defect)
+          ? Effect.fail(defect)
+          : Effect.fail(
+            new ProviderUnavailable({
+              channel: id,
+              message: `${id} failed unexpectedly: ${Cause.pretty(Cause.die(defect)).split("\n")[0]}`
+            })
+          ))
+
+    const own = provider.validate
+    const check = (message: Message): Effect.Effect<string, ChannelError> =>
+      Effect.zipRight(Capabilities.check(capabilities, message.content), resolveAddress(capabilities, message))
 
     const validate = (message: Message): Effect.Effect<string, ChannelError> =>
-      Effect.gen(function*() {
-        yield* Capabilities.check(capabilities, message.content)
-        const to = yield* resolveAddress(capabilities, message)
-        const own = provider.validate
-        if (own !== undefined) yield* normalize(() => own(message, to))
-        return to
+      own === undefined
+        ? check(message)
+        : Effect.tap(check(message), (to) => provided(normalize(() => own(message, to))))
+
+    const retry = options?.retry
+
+    // validates, then sends with retries; the provider's effects get their services once for all of it
+    const deliver = (message: Message): Effect.Effect<Receipt, ChannelError> =>
+      Effect.flatMap(check(message), (to) => {
+        const attempt = normalize(() => provider.send(message, to))
+        const attempts = retry === undefined ? attempt : withRetry(attempt, retry)
+        return provided(own === undefined ? attempts : Effect.zipRight(normalize(() => own(message, to)), attempts))
       })
 
-    const attempt = (message: Message, to: string): Effect.Effect<Receipt, ChannelError> =>
-      normalize(() => provider.send(message, to))
+    // the metrics of this channel, tagged once rather than on every send
+    const durations = Metric.tagged(sendDuration, "channel", id)
+    const sent = Metric.tagged(sends, "channel", id)
+    const counters = new Map<string, Metric.Metric.Counter<number>>()
+    const counter = (outcome: string): Metric.Metric.Counter<number> => {
+      let found = counters.get(outcome)
+      if (found === undefined) {
+        found = Metric.tagged(sent, "outcome", outcome)
+        counters.set(outcome, found)
+      }
+      return found
+    }
+    const spanOptions = { captureStackTrace: false } as const
 
     const send = (message: Message): Effect.Effect<Receipt, ChannelError> =>
-      Effect.gen(function*() {
-        const start = yield* Clock.currentTimeMillis
-        const result = yield* Effect.either(
-          Effect.flatMap(validate(message), (to) =>
-            options?.retry === undefined ? attempt(message, to) : withRetry(attempt(message, to), options.retry))
+      Effect.flatMap(Clock.currentTimeMillis, (start) =>
+        Effect.flatMap(
+          Effect.either(deliver(message)),
+          (result) =>
+            Effect.flatMap(Clock.currentTimeMillis, (end) => {
+              const outcome = result._tag === "Right" ? "accepted" : result.left._tag
+              return Metric.increment(counter(outcome)).pipe(
+                Effect.zipRight(Metric.update(durations, end - start)),
+                Effect.zipRight(Effect.annotateCurrentSpan("outcome", outcome)),
+                Effect.zipRight(result)
+              )
+            })
+        )).pipe(
+          Effect.withSpan("Channel.send", {
+            ...spanOptions,
+            attributes: { "channel.id": id, "message.id": message.id, "message.content": message.content._tag }
+          })
         )
-        const elapsed = (yield* Clock.currentTimeMillis) - start
-        const outcome = result._tag === "Right" ? "accepted" : result.left._tag
-        yield* Metric.increment(Metric.tagged(Metric.tagged(sends, "channel", id), "outcome", outcome))
-        yield* Metric.update(Metric.tagged(sendDuration, "channel", id), elapsed)
-        yield* Effect.annotateCurrentSpan("outcome", outcome)
-        return yield* result
-      }).pipe(
-        Effect.withSpan("Channel.send", {
-          attributes: { "channel.id": id, "message.id": message.id, "message.content": message.content._tag }
-        })
-      )
 
     return { id, capabilities, send, validate }
   })

@@ -144,6 +144,17 @@ export class Unsupported extends Schema.TaggedClass<Unsupported>("@switchboard/c
 export const Outbound = Schema.Union(Text, Image, Audio, Video, File, Template, Custom, Binary)
 
 /**
+ * Whether a value is outbound content: an instance of one of `Outbound`'s classes (validated when it was
+ * built).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isOutbound = (u: unknown): u is Outbound =>
+  u instanceof Text || u instanceof Image || u instanceof Audio || u instanceof Video || u instanceof File ||
+  u instanceof Template || u instanceof Custom || u instanceof Binary
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -206,7 +217,7 @@ export const kind = (content: Content): ContentKind => content._tag
  * @since 0.1.0
  * @category constructors
  */
-export const text = (text: string): Text => new Text({ text })
+export const text = (text: string): Text => new Text({ text }, typeof text === "string" && text.length > 0)
 
 /**
  * @since 0.1.0

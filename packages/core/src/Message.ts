@@ -34,8 +34,10 @@ import { Recipient } from "./Recipient.js"
  * @since 0.1.0
  * @category models
  */
+const messageIdPattern = /^[A-Za-z0-9._:-]{1,64}$/
+
 export const MessageId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9._:-]{1,64}$/, {
+  Schema.pattern(messageIdPattern, {
     message: () => "a message id is 1 to 64 characters of letters, digits, '.', '_', ':' and '-'"
   }),
   Schema.brand("@switchboard/core/MessageId")
@@ -74,8 +76,37 @@ export class Message extends Schema.Class<Message>("@switchboard/core/Message")(
   metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String }))
 }) {}
 
+const isStringRecord = (u: unknown): boolean => {
+  if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+  for (const key in u) {
+    if (typeof (u as Record<string, unknown>)[key] !== "string") return false
+  }
+  return Object.getOwnPropertySymbols(u).length === 0
+}
+
+// What `new Message(fields)` would check, for fields whose nested values are already instances of their
+// classes (validated when they were built): when this holds, the constructor's full validation is skipped.
+const alreadyValid = (fields: {
+  readonly id: string
+  readonly recipient: unknown
+  readonly sender?: string | undefined
+  readonly content: unknown
+  readonly clientReference?: string | undefined
+  readonly metadata?: unknown
+}): boolean =>
+  typeof fields.id === "string" && messageIdPattern.test(fields.id) &&
+  fields.recipient instanceof Recipient &&
+  Content.isOutbound(fields.content) &&
+  (fields.sender === undefined ||
+    (typeof fields.sender === "string" && fields.sender.length > 0 && fields.sender.trim() === fields.sender)) &&
+  (fields.clientReference === undefined ||
+    (typeof fields.clientReference === "string" && fields.clientReference.length <= 100)) &&
+  (fields.metadata === undefined || isStringRecord(fields.metadata))
+
 /**
- * Builds a message, generating its id when none is given.
+ * Builds a message, generating its id when none is given. Every field is validated (an invalid one is a
+ * defect, as with `new Message`); fields that are instances of their own classes (`Recipient`, `Content`)
+ * are not validated a second time.
  *
  * @since 0.1.0
  * @category constructors
@@ -89,8 +120,8 @@ export const make = (fields: {
   readonly clientReference?: string | undefined
   readonly metadata?: Record<string, string> | undefined
 }): Effect.Effect<Message> =>
-  Effect.map(fields.id === undefined ? generateId : Effect.succeed(fields.id), (id) =>
-    new Message({
+  Effect.map(fields.id === undefined ? generateId : Effect.succeed(fields.id), (id) => {
+    const props = {
       id,
       recipient: fields.recipient,
       content: fields.content,
@@ -98,4 +129,6 @@ export const make = (fields: {
       ...(fields.ttl === undefined ? {} : { ttl: Duration.decode(fields.ttl) }),
       ...(fields.clientReference === undefined ? {} : { clientReference: fields.clientReference }),
       ...(fields.metadata === undefined ? {} : { metadata: fields.metadata })
-    }))
+    }
+    return new Message(props, alreadyValid(props))
+  })

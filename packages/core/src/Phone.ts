@@ -29,8 +29,10 @@ import { InvalidMessage } from "./ChannelError.js"
  * @since 0.1.0
  * @category models
  */
+const e164Pattern = /^\+[1-9]\d{6,14}$/
+
 export const E164 = Schema.String.pipe(
-  Schema.pattern(/^\+[1-9]\d{6,14}$/, { message: () => "expected an E.164 phone number such as +31612345678" }),
+  Schema.pattern(e164Pattern, { message: () => "expected an E.164 phone number such as +31612345678" }),
   Schema.brand("@switchboard/core/Phone/E164")
 )
 
@@ -39,6 +41,14 @@ export const E164 = Schema.String.pipe(
  * @category models
  */
 export type E164 = typeof E164.Type
+
+/**
+ * Whether a value is an E.164 phone number (the same check as `Schema.is(E164)`, without Schema).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isE164 = (u: unknown): u is E164 => typeof u === "string" && e164Pattern.test(u)
 
 const validate = (input: string, defaultCountry?: string): Either.Either<E164, string> => {
   const trimmed = input.trim()

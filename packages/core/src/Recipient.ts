@@ -69,7 +69,7 @@ export const make = (addresses: {
  * @category constructors
  */
 export const fromPhone = (input: string, defaultCountry?: string): Effect.Effect<Recipient, InvalidMessage> =>
-  Effect.map(Phone.parse(input, defaultCountry), (phone) => new Recipient({ phone }))
+  Effect.map(Phone.parse(input, defaultCountry), (phone) => new Recipient({ phone }, Phone.isE164(phone)))
 
 /**
  * The address of the given kind, if the recipient has one.

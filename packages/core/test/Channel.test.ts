@@ -121,6 +121,23 @@ describe("Channel", () => {
         assert.strictEqual(calls.length, 1)
       }))
 
+    it.effect("the provider's spans are children of the send's span, not of the span the channel was made in", () =>
+      Effect.gen(function*() {
+        const id = freshId()
+        const parents: Array<string> = []
+        const provider: Channel.Provider = {
+          capabilities: capabilitiesFor(id),
+          send: (message) =>
+            Effect.flatMap(Effect.currentSpan, (span) => {
+              parents.push(span.name)
+              return receiptFor(id, message)
+            }).pipe(Effect.orDie)
+        }
+        const channel = yield* Channel.make(provider).pipe(Effect.withSpan("startup"))
+        yield* channel.send(yield* messageTo(Recipient.make({ phone })))
+        assert.deepStrictEqual(parents, ["Channel.send"])
+      }))
+
     it.effect("never calls the provider for content it cannot carry", () =>
       Effect.gen(function*() {
         const { calls, provider } = scripted(freshId(), ["ok"])

@@ -71,6 +71,34 @@ describe("Message", () => {
   })
 })
 
+describe("Message.make validation", () => {
+  it.effect("refuses what the constructor refuses, whatever fields skip their second check", () =>
+    Effect.gen(function*() {
+      const recipient = Recipient.make({ viberId: "v1" })
+      const content = Content.text("x")
+      const defects = [
+        { recipient, content, sender: "  " },
+        { recipient, content, sender: " padded" },
+        { recipient, content, clientReference: "r".repeat(101) },
+        { recipient, content, id: "not an id!" as Message.MessageId },
+        { recipient, content, metadata: { key: 1 as unknown as string } },
+        { recipient: { viberId: "" } as unknown as Recipient.Recipient, content },
+        { recipient, content: { _tag: "Text", text: "" } as unknown as Content.Text }
+      ]
+      for (const fields of defects) {
+        const exit = yield* Effect.exit(Message.make(fields))
+        assert.isTrue(exit._tag === "Failure", JSON.stringify(fields))
+      }
+      const ok = yield* Message.make({ recipient, content, sender: "Acme", clientReference: "r".repeat(100), metadata: { a: "b" } })
+      assert.strictEqual(ok.sender, "Acme")
+      assert.isTrue(Schema.is(Message.Message)(ok))
+    }))
+
+  it("Content.text refuses empty text", () => {
+    assert.throws(() => Content.text(""))
+  })
+})
+
 describe("Recipient", () => {
   it.effect("fromPhone parses into E.164 and fails with InvalidMessage", () =>
     Effect.gen(function*() {
