@@ -186,7 +186,21 @@ const MetadataAdvanced = Schema.Struct({
 
 const decodeMetadata = Schema.decodeUnknown(MetadataAdvanced, { errors: "first", onExcessProperty: "ignore" })
 
+// The requests `toRequest` builds are not validated by `SendRequest`'s constructor: the client validates every
+// field when it encodes the request, before any I/O, and a field that fails is an `InvalidMessage`.
+const unchecked = true
+
 const numericSender = /^\+?\d+$/
+
+const noMetadata: typeof MetadataAdvanced.Type = {}
+
+const hasAdvancedMetadata = (metadata: Readonly<Record<string, string>> | undefined): boolean => {
+  if (metadata === undefined) return false
+  for (const key in metadata) {
+    if (key.startsWith(metadataPrefix)) return true
+  }
+  return false
+}
 
 /**
  * Builds the request Vonage gets for a message, or says why it cannot be sent; no I/O.
@@ -216,7 +230,7 @@ export const toRequest = (
       return yield* invalid("sender", `an alphanumeric sender has at most 11 characters; "${from}" has more`)
     }
 
-    const metadata = yield* Effect.mapError(
+    const metadata = !hasAdvancedMetadata(message.metadata) ? noMetadata : yield* Effect.mapError(
       decodeMetadata(message.metadata ?? {}),
       (error) =>
         new ChannelError.InvalidMessage({
@@ -259,7 +273,7 @@ export const toRequest = (
           ...common,
           type: encoding === "UCS-2" ? "unicode" : "text",
           text: content.text
-        })
+        }, unchecked)
       }
       case "Binary": {
         const octets = (content.body.length + (content.udh?.length ?? 0)) / 2
@@ -276,7 +290,7 @@ export const toRequest = (
           body: content.body,
           ...(content.udh === undefined ? {} : { udh: content.udh }),
           ...(protocolId === undefined ? {} : { protocolId })
-        })
+        }, unchecked)
       }
       default:
         return yield* Effect.fail(
@@ -289,6 +303,8 @@ export const toRequest = (
     }
   })
 
+const isAmount = Schema.is(Receipt.Amount)
+
 const decimals = (amount: string): number => amount.split(".")[1]?.length ?? 0
 
 /**
@@ -298,7 +314,7 @@ const decimals = (amount: string): number => amount.split(".")[1]?.length ?? 0
  * @category receipts
  */
 export const sumAmounts = (amounts: ReadonlyArray<string>): string | undefined => {
-  if (amounts.length === 0 || !amounts.every(Schema.is(Receipt.Amount))) return undefined
+  if (amounts.length === 0 || !amounts.every(isAmount)) return undefined
   const scale = Math.max(...amounts.map(decimals))
   const scaled = (amount: string) => {
     const negative = amount.startsWith("-")
@@ -358,6 +374,7 @@ export const toReceipt = (
     const last = rest.length === 0 ? first : rest[rest.length - 1]!
     const balance = last.remainingBalance
     const acceptedAt = yield* DateTime.now
+    // every field comes from the decoded answer (ids are non-empty strings), the message, or is checked here
     return new Receipt.Receipt({
       channel,
       messageId: message.id,
@@ -365,9 +382,9 @@ export const toReceipt = (
       parts: accepted.length,
       acceptedAt,
       ...(price === undefined ? {} : { price }),
-      ...(balance !== undefined && Schema.is(Receipt.Amount)(balance) ? { remainingBalance: balance } : {}),
+      ...(balance !== undefined && isAmount(balance) ? { remainingBalance: balance } : {}),
       ...(first.network === undefined || first.network.length === 0 ? {} : { network: first.network })
-    })
+    }, true)
   })
 
 /**
@@ -389,7 +406,9 @@ export const provider = (
           const request = yield* toRequest(message, to, options)
           const response = yield* Effect.mapError(client.send(request), (error) => Http.withChannel(error, channel))
           return yield* toReceipt(channel, message, response)
-        }).pipe(Effect.withSpan("VonageSmsChannel.send", { attributes: { "message.id": message.id } }))
+        }).pipe(
+          Effect.withSpan("VonageSmsChannel.send", { captureStackTrace: false, attributes: { "message.id": message.id } })
+        )
     }
   })
 

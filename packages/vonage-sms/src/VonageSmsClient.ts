@@ -206,10 +206,11 @@ export class UpdateNumberResponse extends Schema.Class<UpdateNumberResponse>(
   errorCodeLabel: Schema.optional(Http.Stringish).pipe(Schema.fromKey("error-code-label"))
 }) {}
 
-const encodeSendRequest = Schema.encode(SendRequest)
-const decodeSendResponse = Schema.decodeUnknown(Schema.parseJson(SendResponse))
-const decodeRegisterResponse = Schema.decodeUnknown(Schema.parseJson(RegisterResponse))
-const decodeUpdateNumberResponse = Schema.decodeUnknown(Schema.parseJson(UpdateNumberResponse))
+// built once: Either-returning codecs run synchronously, without a fiber step per schema
+const encodeSendRequest = Schema.encodeEither(SendRequest)
+const decodeSendResponse = Schema.decodeUnknownEither(Schema.parseJson(SendResponse))
+const decodeRegisterResponse = Schema.decodeUnknownEither(Schema.parseJson(RegisterResponse))
+const decodeUpdateNumberResponse = Schema.decodeUnknownEither(Schema.parseJson(UpdateNumberResponse))
 
 // ---------------------------------------------------------------------------------------------------------
 // options
@@ -430,20 +431,21 @@ const makeWith = (
       })
 
     const post = (
-      url: string,
+      url: string | HttpClientRequest.HttpClientRequest,
       form: Record<string, string>
     ): Effect.Effect<HttpClientResponse.HttpClientResponse, ClientError> =>
       http.execute(
-        HttpClientRequest.post(url).pipe(HttpClientRequest.acceptJson, HttpClientRequest.bodyUrlParams(form))
+        HttpClientRequest.bodyUrlParams(
+          typeof url === "string" ? HttpClientRequest.post(url).pipe(HttpClientRequest.acceptJson) : url,
+          form
+        )
       ).pipe(
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
+        (request) =>
+          Http.timeoutFail(request, timeout, () =>
             new ChannelError.ProviderUnavailable({
               channel,
               message: `${what} did not answer within ${Duration.format(timeout)}`
-            })
-        }),
+            })),
         Effect.catchTags({
           RequestError: (error) => Effect.fail(Http.transportError(channel, what, error)),
           ResponseError: (error) => Effect.fail(Http.transportError(channel, what, error))
@@ -457,7 +459,7 @@ const makeWith = (
 
     const readJson = <A>(
       response: HttpClientResponse.HttpClientResponse,
-      decode: (body: string) => Effect.Effect<A, unknown>
+      decode: (body: string) => Either.Either<A, unknown>
     ): Effect.Effect<A, ClientError> =>
       response.status >= 200 && response.status < 300
         ? Effect.flatMap(
@@ -483,16 +485,28 @@ const makeWith = (
       }
     }
 
+    // the request line and headers of every send, built once
+    const sendRequest = HttpClientRequest.post(sendUrl).pipe(HttpClientRequest.acceptJson)
+    const sendSpan = { captureStackTrace: false, attributes: { "vonage.mode": options.mode } } as const
+    const readSendResponse = (response: HttpClientResponse.HttpClientResponse) =>
+      readJson(response, decodeSendResponse)
+
     const send = (request: SendRequest): Effect.Effect<SendResponse, ClientError> =>
-      Effect.gen(function*() {
-        const form = yield* Effect.mapError(encodeSendRequest(request), (error) =>
-          new ChannelError.InvalidMessage({
-            channel,
-            message: `the SMS cannot be encoded for ${what}: ${error.message.split("\n")[0]}`
-          }))
-        const response = yield* post(sendUrl, yield* credentials(definedOnly(form)))
-        return yield* readJson(response, decodeSendResponse)
-      }).pipe(Effect.withSpan("VonageSmsClient.send", { attributes: { "vonage.mode": options.mode } }))
+      Effect.suspend(() => {
+        const form = encodeSendRequest(request)
+        if (Either.isLeft(form)) {
+          return Effect.fail(
+            new ChannelError.InvalidMessage({
+              channel,
+              message: `the SMS cannot be encoded for ${what}: ${form.left.message.split("\n")[0]}`
+            })
+          )
+        }
+        return credentials(definedOnly(form.right)).pipe(
+          Effect.flatMap((body) => post(sendRequest, body)),
+          Effect.flatMap(readSendResponse)
+        )
+      }).pipe(Effect.withSpan("VonageSmsClient.send", sendSpan))
 
     const kpnOnly = (call: string) =>
       Effect.fail(

@@ -437,6 +437,19 @@ describe("VonageSmsChannel", () => {
         Effect.provide(directChannel(basic, () => refused("5"), { client: { timeout: "10 seconds" } }))
       ))
 
+    it.live("a timeout under the live clock is ProviderUnavailable, and a later answer still goes through", () =>
+      Effect.gen(function*() {
+        yield* MockHttpClient.enqueue(MockHttpClient.hang, accepted())
+        const m = yield* message(hello)
+        const timedOut = yield* Effect.flip(send(m))
+        assert.strictEqual(timedOut._tag, "ProviderUnavailable")
+        assert.include(timedOut.message, "did not answer within")
+        const receipt = yield* send(m)
+        assert.strictEqual(receipt.parts, 1)
+      }).pipe(
+        Effect.provide(directChannel(basic, () => refused("5"), { client: { timeout: "20 millis" } }))
+      ))
+
     it.effect("an empty answer is ProviderUnavailable", () =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(send(yield* message(hello)))
