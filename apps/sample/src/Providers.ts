@@ -192,7 +192,7 @@ export const make = (
         onNone: () =>
           verify
             ? undefined
-            : VonageSmsWebhook.parser({ channel: "sms.vonage" })
+            : VonageSmsWebhook.parser({ channel: "sms.vonage", verification: "disabled" })
       })
       vonageSms = smsParser === undefined
         ? refuse("Vonage SMS webhooks are not accepted: set VONAGE_SIGNATURE_SECRET (or VONAGE_WEBHOOK_VERIFY=false)")

@@ -13,9 +13,11 @@
  *   `concat-total`, `concat-part`) wait in the `ConcatStore` and are emitted once, as one message, when the
  *   last one arrives, whatever the order; copies are ignored. Sets still incomplete after the store's TTL
  *   come out of `sweep` / `incomplete` with `incomplete: true`.
- * - With a `signature` configured, every request must carry a valid `sig` (and a fresh `timestamp`) over
- *   all its parameters: unsigned, forged, stale and malformed requests fail with `Unauthorized` (401). Numbers
- *   and booleans in a JSON body are checked in their string form, as Vonage's SDKs do.
+ * - Verification is on by default: with a `signature` configured, every request must carry a valid `sig`
+ *   (and a fresh `timestamp`) over all its parameters: unsigned, forged, stale and malformed requests fail
+ *   with `Unauthorized` (401). Numbers and booleans in a JSON body are checked in their string form, as
+ *   Vonage's SDKs do. Without a signature, the options must say `verification: "disabled"` (the type
+ *   requires one or the other); otherwise every request is refused.
  *
  * Garbage never crashes the parser: anything it cannot read is a `Malformed` (400) `WebhookError`.
  *
@@ -47,7 +49,7 @@ import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ConcatStore, type ConcatStoreError, Part } from "./ConcatStore.js"
@@ -75,15 +77,34 @@ export interface SignatureOptions {
 }
 
 /**
+ * What every parser option set has.
+ *
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface CommonOptions {
   /** The channel id events carry. Default `sms.vonage`. */
   readonly channel?: string | undefined
-  /** When set, every request must be signed with this secret. */
-  readonly signature?: SignatureOptions | undefined
 }
+
+/**
+ * Verification is on unless turned off in so many words: either a `signature` (every request must be signed
+ * with its secret), or `verification: "disabled"` (requests are accepted unsigned when no signature is
+ * configured — tests, the simulator, a trusted network; a configured signature is always checked). Without
+ * either, or with an empty secret and no opt-out, every request is refused with `Unauthorized`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Options =
+  | CommonOptions & {
+    readonly signature: SignatureOptions
+    readonly verification?: "required" | "disabled" | undefined
+  }
+  | CommonOptions & {
+    readonly signature?: SignatureOptions | undefined
+    readonly verification: "disabled"
+  }
 
 /** A string, or a number sent where a string is documented (JSON bodies do that), as a string. */
 const Stringish = Schema.Union(
@@ -477,7 +498,7 @@ const scalarsAsStrings = (params: Record<string, unknown>): Record<string, unkno
 }
 
 /**
- * Verifies (when a signature is configured) and parses one webhook request into events: one
+ * Verifies (unless `verification: "disabled"` and no signature) and parses one webhook request into events: one
  * `StatusUpdate` for a delivery receipt; one `InboundMessage` for an inbound SMS, or none for a part of a
  * concatenated message that is still waiting for others.
  *
@@ -489,20 +510,30 @@ const scalarsAsStrings = (params: Record<string, unknown>): Record<string, unkno
  */
 export const parse = (
   request: Webhook.Request,
-  options?: Options
+  options: Options
 ): Effect.Effect<ReadonlyArray<Webhook.Event>, Webhook.WebhookError | ConcatStoreError, ConcatStore> =>
   Effect.gen(function*() {
+    // `options?.`: a caller without type checking may pass none, which is refused below, not a crash
     const channel = options?.channel ?? defaultChannel
     const method = request.method.toUpperCase()
     if (method !== "GET" && method !== "POST") return yield* Effect.fail(methodNotAllowed(request.method))
     const all = yield* params(request)
-    if (options?.signature !== undefined) {
+    const signature = options?.signature
+    // an empty secret would let anyone sign: it counts as no secret at all
+    if (signature !== undefined && Redacted.value(signature.secret).length > 0) {
       yield* VonageSignature.verify({
         params: scalarsAsStrings(all),
-        secret: options.signature.secret,
-        algorithm: options.signature.algorithm,
-        toleranceSeconds: options.signature.toleranceSeconds
+        secret: signature.secret,
+        algorithm: signature.algorithm,
+        toleranceSeconds: signature.toleranceSeconds
       }).pipe(Effect.mapError(SignatureError.toWebhookError))
+    } else if (options?.verification !== "disabled") {
+      return yield* Effect.fail(
+        Webhook.unauthorized(
+          "no Vonage signature secret is configured, so the request cannot be verified " +
+            "(give the parser a signature, or verification: \"disabled\" to accept unsigned webhooks)"
+        )
+      )
     }
     switch (kind(all)) {
       case "DeliveryReceipt":
@@ -523,7 +554,7 @@ export const parse = (
  * @since 0.1.0
  * @category parsing
  */
-export const parser = (options?: Options): Webhook.Parser<ConcatStore> => (request) =>
+export const parser = (options: Options): Webhook.Parser<ConcatStore> => (request) =>
   parse(request, options).pipe(Effect.catchTag("ConcatStoreError", (error) => Effect.die(error)))
 
 /**
@@ -534,7 +565,7 @@ export const parser = (options?: Options): Webhook.Parser<ConcatStore> => (reque
  * @category incomplete messages
  */
 export const sweep = (
-  options?: Pick<Options, "channel">
+  options?: CommonOptions
 ): Effect.Effect<ReadonlyArray<InboundMessage.InboundMessage>, ConcatStoreError, ConcatStore> =>
   Effect.gen(function*() {
     const store = yield* ConcatStore
@@ -556,7 +587,7 @@ export const sweep = (
  * @category incomplete messages
  */
 export const incomplete = (
-  options?: Pick<Options, "channel"> & { readonly interval?: Duration.DurationInput | undefined }
+  options?: CommonOptions & { readonly interval?: Duration.DurationInput | undefined }
 ): Stream.Stream<InboundMessage.InboundMessage, ConcatStoreError, ConcatStore> =>
   Stream.unwrap(
     Effect.map(ConcatStore, (store) => {

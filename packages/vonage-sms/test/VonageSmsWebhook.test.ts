@@ -16,7 +16,10 @@ import { formRequest, getRequest, jsonRequest, transports } from "./helpers.js"
 
 const Store = ConcatStore.layerMemory({ ttl: "2 minutes" })
 
-const parse = (request: Webhook.Request, options?: VonageSmsWebhook.Options) =>
+/** Unsigned webhooks, said explicitly (verification is on by default). */
+const unsigned: VonageSmsWebhook.Options = { verification: "disabled" }
+
+const parse = (request: Webhook.Request, options: VonageSmsWebhook.Options = unsigned) =>
   VonageSmsWebhook.parse(request, options).pipe(Effect.provide(Store))
 
 const dlr = {
@@ -194,7 +197,7 @@ describe("VonageSmsWebhook", () => {
         const results: Array<ReadonlyArray<Webhook.Event>> = []
         for (const [i, p] of parts.entries()) {
           const request = transports[i % transports.length]![1]
-          results.push(yield* VonageSmsWebhook.parse(request(p)))
+          results.push(yield* VonageSmsWebhook.parse(request(p), unsigned))
         }
         assert.deepStrictEqual(results.slice(0, 3).map((r) => r.length), [0, 0, 0])
         const message = onlyInbound(results[3]!)
@@ -202,33 +205,33 @@ describe("VonageSmsWebhook", () => {
         assert.strictEqual(message.providerMessageId, "part-1")
         assert.deepStrictEqual(message.providerMessageIds, ["part-1", "part-2", "part-3"])
         // a late copy of a part is ignored
-        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(2, 3, "world"))), [])
+        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(2, 3, "world")), unsigned), [])
         assert.deepStrictEqual(yield* VonageSmsWebhook.sweep(), [])
       }).pipe(Effect.provide(Store)))
 
     it.effect("binary parts are joined", () =>
       Effect.gen(function*() {
         const binary = (n: number, data: string) => ({ ...part(n, 2, ""), type: "binary", data, udh: `0500034202${n}` })
-        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(jsonRequest(binary(2, "cafe"))), [])
-        const message = onlyInbound(yield* VonageSmsWebhook.parse(jsonRequest(binary(1, "0102"))))
+        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(jsonRequest(binary(2, "cafe")), unsigned), [])
+        const message = onlyInbound(yield* VonageSmsWebhook.parse(jsonRequest(binary(1, "0102")), unsigned))
         assert.deepStrictEqual(message.content, new Content.Binary({ body: "0102cafe" }))
       }).pipe(Effect.provide(Store)))
 
     it.effect("sets from different senders with the same concat-ref do not mix", () =>
       Effect.gen(function*() {
-        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(1, 2, "a"))), [])
+        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(1, 2, "a")), unsigned), [])
         assert.deepStrictEqual(
-          yield* VonageSmsWebhook.parse(getRequest({ ...part(2, 2, "b"), msisdn: "447700900099" })),
+          yield* VonageSmsWebhook.parse(getRequest({ ...part(2, 2, "b"), msisdn: "447700900099" }), unsigned),
           []
         )
-        const message = onlyInbound(yield* VonageSmsWebhook.parse(getRequest(part(2, 2, "b"))))
+        const message = onlyInbound(yield* VonageSmsWebhook.parse(getRequest(part(2, 2, "b")), unsigned))
         assert.deepStrictEqual(message.content, new Content.Text({ text: "ab" }))
       }).pipe(Effect.provide(Store)))
 
     it.effect("an incomplete set is emitted with incomplete: true once the TTL has passed", () =>
       Effect.gen(function*() {
-        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(1, 3, "Hello "))), [])
-        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(3, 3, "!"))), [])
+        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(1, 3, "Hello ")), unsigned), [])
+        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(3, 3, "!")), unsigned), [])
         yield* TestClock.adjust("119 seconds")
         assert.deepStrictEqual(yield* VonageSmsWebhook.sweep(), [])
         yield* TestClock.adjust("1 second")
@@ -238,7 +241,7 @@ describe("VonageSmsWebhook", () => {
         assert.deepStrictEqual(message!.content, new Content.Text({ text: "Hello !" }))
         assert.deepStrictEqual(message!.providerMessageIds, ["part-1", "part-3"])
         // the missing part arriving late does not start a new set
-        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(2, 3, "world"))), [])
+        assert.deepStrictEqual(yield* VonageSmsWebhook.parse(getRequest(part(2, 3, "world")), unsigned), [])
         yield* TestClock.adjust("5 minutes")
         assert.deepStrictEqual(yield* VonageSmsWebhook.sweep(), [])
       }).pipe(Effect.provide(Store)))
@@ -250,7 +253,7 @@ describe("VonageSmsWebhook", () => {
           Stream.runCollect,
           Effect.fork
         )
-        yield* VonageSmsWebhook.parse(getRequest(part(2, 2, "tail")))
+        yield* VonageSmsWebhook.parse(getRequest(part(2, 2, "tail")), unsigned)
         yield* TestClock.adjust("2 minutes")
         yield* TestClock.adjust("10 seconds")
         const [message] = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
@@ -328,7 +331,48 @@ describe("VonageSmsWebhook", () => {
         assert.strictEqual(update.state, "delivered")
       }))
 
-    it.effect("without a configured secret, a sig in the request is not checked", () =>
+    it.effect("verification is on by default: without a secret and without the opt-out, every request is refused", () =>
+      Effect.gen(function*() {
+        const signed = yield* VonageSignature.sign({ params: dlr, secret, algorithm: "sha256" })
+        // what a JavaScript caller (no type checking) can still pass
+        const missing = [undefined, {}, { channel: "sms.vonage" }, { verification: "required" }] as unknown as ReadonlyArray<
+          VonageSmsWebhook.Options
+        >
+        for (const options of missing) {
+          for (const request of [getRequest(dlr), getRequest(signed)]) {
+            const error = yield* Effect.flip(
+              VonageSmsWebhook.parse(request, options).pipe(Effect.provide(Store))
+            )
+            assert.strictEqual(error._tag === "WebhookError" ? error.reason : error._tag, "Unauthorized")
+            assert.include(error.message, "verification: \"disabled\"")
+          }
+        }
+        // an empty secret would let anyone sign: it counts as none
+        const empty = yield* Effect.flip(
+          parse(getRequest(dlr), { signature: { secret: Redacted.make(""), algorithm: "sha256" } })
+        )
+        assert.strictEqual(empty._tag === "WebhookError" ? empty.reason : empty._tag, "Unauthorized")
+      }))
+
+    it.effect("with the opt-out, a configured secret is still checked", () =>
+      Effect.gen(function*() {
+        const options: VonageSmsWebhook.Options = { verification: "disabled", signature: { secret, algorithm: "sha256" } }
+        const error = yield* Effect.flip(parse(getRequest(dlr), options))
+        assert.strictEqual(error._tag === "WebhookError" ? error.reason : error._tag, "Unauthorized")
+        const signed = yield* VonageSignature.sign({ params: dlr, secret, algorithm: "sha256" })
+        assert.strictEqual(onlyStatus(yield* parse(getRequest(signed), options)).state, "delivered")
+      }))
+
+    it("the options type requires a signature or the opt-out", () => {
+      // @ts-expect-error: neither a signature nor verification: "disabled"
+      const none: VonageSmsWebhook.Options = { channel: "sms.vonage" }
+      // @ts-expect-error: the parser needs its options
+      const parser = () => VonageSmsWebhook.parser()
+      assert.isDefined(none)
+      assert.isFunction(parser)
+    })
+
+    it.effect("with verification disabled and no secret, a sig in the request is not checked", () =>
       Effect.gen(function*() {
         const update = onlyStatus(yield* parse(jsonRequest({ ...dlr, timestamp: "1582650446", nonce: "x", sig: "00" })))
         assert.strictEqual(update.state, "delivered")
@@ -384,7 +428,7 @@ describe("VonageSmsWebhook", () => {
       Effect.gen(function*() {
         const options: VonageSmsWebhook.Options = signed
           ? { signature: { secret: Redacted.make("s"), algorithm: "md5hash" } }
-          : {}
+          : unsigned
         const exit = yield* Effect.exit(Effect.either(parse(req, options)))
         assert.isTrue(Exit.isSuccess(exit), "the parser defected")
         if (Exit.isSuccess(exit) && Either.isLeft(exit.value)) {
