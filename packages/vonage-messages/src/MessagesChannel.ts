@@ -269,13 +269,14 @@ export const provider = <R>(
             )
           )
           const acceptedAt = yield* DateTime.now
+          // the id is the decoded answer's (a non-empty string), the rest the message's or constants
           return new Receipt({
             channel: context.channel,
             messageId: message.id,
             providerMessageIds: [accepted.messageUuid],
             parts: 1,
             acceptedAt
-          })
+          }, accepted.messageUuid.length > 0)
         })
     }
   })

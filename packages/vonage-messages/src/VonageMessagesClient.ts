@@ -74,6 +74,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Errors from "./internal/errors.js"
+import * as Timeout from "./internal/timeout.js"
 import * as Wire from "./internal/wire.js"
 
 /**
@@ -451,6 +452,13 @@ export const fromHttpClient = (options: {
 }): Service => {
   const render = options.api === "v1" ? toV1Body : toV01Body
   const timeout = Duration.decode(options.timeout ?? defaultTimeout)
+  // the request line and headers of every send, built once
+  const baseRequest = options.headers === undefined
+    ? HttpClientRequest.post(options.url).pipe(HttpClientRequest.acceptJson)
+    : HttpClientRequest.post(options.url).pipe(
+      HttpClientRequest.acceptJson,
+      HttpClientRequest.setHeaders(options.headers)
+    )
 
   const unreachable = (channel: string, cause: unknown): ChannelError =>
     isChannelError(cause)
@@ -499,22 +507,12 @@ export const fromHttpClient = (options: {
     const channel = channelId(request.channel)
     return Effect.gen(function*() {
       const body = render(request)
-      let httpRequest = HttpClientRequest.post(options.url).pipe(
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.bodyUnsafeJson(body)
-      )
-      if (options.headers !== undefined) httpRequest = HttpClientRequest.setHeaders(httpRequest, options.headers)
-      const response = yield* options.client.execute(httpRequest).pipe(
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new ProviderUnavailable({
-              channel,
-              message: `the Messages API did not answer within ${Duration.format(timeout)} for ${channel}`
-            })
-        }),
-        Effect.mapError((cause) => unreachable(channel, cause))
-      )
+      const httpRequest = HttpClientRequest.bodyUnsafeJson(baseRequest, body)
+      const response = yield* Timeout.timeoutFail(options.client.execute(httpRequest), timeout, () =>
+        new ProviderUnavailable({
+          channel,
+          message: `the Messages API did not answer within ${Duration.format(timeout)} for ${channel}`
+        })).pipe(Effect.mapError((cause) => unreachable(channel, cause)))
       if (response.status >= 200 && response.status < 300) return yield* readAccepted(channel, response)
       const bodyText = yield* Effect.orElseSucceed(response.text, () => "")
       const nowMillis = yield* Clock.currentTimeMillis
@@ -528,6 +526,7 @@ export const fromHttpClient = (options: {
       }))
     }).pipe(
       Effect.withSpan("VonageMessagesClient.send", {
+        captureStackTrace: false,
         attributes: { "messages.api": options.api, "messages.channel": request.channel, "messages.type": request.payload.type }
       })
     )

@@ -1,3 +1,4 @@
+import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { ApplicationJwt } from "@switchboard/auth"
 import type { ChannelError } from "@switchboard/core/ChannelError"
@@ -324,6 +325,19 @@ describe("VonageMessagesClient", () => {
         assert.include(error.message, "did not answer")
       }).pipe(Effect.provide(clientLayer("vonage-basic", MockHttpClient.always(MockHttpClient.hang)))))
   })
+
+  it.live("a provider that never answers fails with ProviderUnavailable after the timeout (live clock)", () =>
+    Effect.gen(function*() {
+      const client = VonageMessagesClient.fromHttpClient({
+        api: "v1",
+        url: "https://api.nexmo.com/v1/messages",
+        client: yield* HttpClient.HttpClient,
+        timeout: "20 millis"
+      })
+      const error = yield* Effect.flip(client.send(whatsappText))
+      assert.strictEqual(error._tag, "ProviderUnavailable")
+      assert.include(error.message, "did not answer within")
+    }).pipe(Effect.provide(MockHttpClient.layer(MockHttpClient.always(MockHttpClient.hang)))))
 
   describe("success responses", () => {
     for (const file of ["php-sdk/sms-success.json", "python-sdk/send_message.json", "python-sdk/send_message_with_failover.json"]) {
