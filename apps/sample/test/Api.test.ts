@@ -55,7 +55,11 @@ layer(Support.layer(), { excludeTestServices: true, timeout: "120 seconds" })("H
         assert.deepStrictEqual([view.status, view.outcome.channel], paths[index]!.expect, JSON.stringify(Support.kinds(view)))
         assert.strictEqual(view.route, "default")
         assert.strictEqual(view.timeline[0].kind, "Accepted")
-        assert.strictEqual(view.timeline.at(-1).kind, "Outcome")
+        // one outcome; status reports that arrive after routing ended (a read after delivered) are logged after it
+        const kinds: Array<string> = Support.kinds(view)
+        assert.strictEqual(kinds.filter((k) => k === "Outcome").length, 1, JSON.stringify(kinds))
+        const after = kinds.slice(kinds.indexOf("Outcome") + 1)
+        assert.isTrue(after.every((k) => k === "Status" || k === "LateDelivery"), JSON.stringify(kinds))
       }
       const [read, viber, vonage, kpn] = views
       assert.deepStrictEqual(Support.kinds(read), ["Accepted", "Attempt", "Receipt", "Status", "Status", "Status", "Outcome"])
