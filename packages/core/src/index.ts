@@ -99,3 +99,10 @@ export * as Webhook from "./Webhook.js"
  * @since 0.1.0
  */
 export * as WebhookHttp from "./WebhookHttp.js"
+
+/**
+ * Timeouts for provider requests, cheap on the live clock.
+ *
+ * @since 0.1.0
+ */
+export * as Timeout from "./Timeout.js"

@@ -74,7 +74,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Errors from "./internal/errors.js"
-import * as Timeout from "./internal/timeout.js"
+import * as Timeout from "@switchboard/core/Timeout"
 import * as Wire from "./internal/wire.js"
 
 /**

@@ -2,10 +2,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { ChannelError } from "@switchboard/core"
 import * as Clock from "effect/Clock"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -187,47 +184,4 @@ export const withChannel = <E extends ChannelError.ChannelError>(error: E, chann
   }
 }
 
-// the clock of the default services: its `sleep` is `setTimeout`
-const liveClock = Effect.runSync(Effect.clock)
-
-/**
- * `Effect.timeoutFail` with one fiber instead of two under the live clock: `self` runs in a child fiber and a
- * timer fails the wait (and interrupts the child) when it fires. Under any other clock (`TestClock`) it is
- * `Effect.timeoutFail`, so tests drive it with `TestClock.adjust`.
- */
-export const timeoutFail = <A, E, R, E1>(
-  self: Effect.Effect<A, E, R>,
-  duration: Duration.Duration,
-  onTimeout: () => E1
-): Effect.Effect<A, E | E1, R> => {
-  const millis = Duration.toMillis(duration)
-  const slow = Effect.timeoutFail(self, { duration, onTimeout })
-  if (!Number.isFinite(millis) || millis > 2 ** 31 - 1) return slow
-  return Effect.clockWith((clock) =>
-    clock !== liveClock ? slow : Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.fork(restore(self)), (fiber) =>
-        restore(Effect.async<A, E | E1>((resume) => {
-          let done = false
-          const timer = setTimeout(() => {
-            if (done) return
-            done = true
-            fiber.removeObserver(observer)
-            resume(Effect.zipRight(Fiber.interruptAsFork(fiber, fiber.id()), Effect.fail(onTimeout())))
-          }, millis)
-          const observer = (exit: Exit.Exit<A, E>) => {
-            if (done) return
-            done = true
-            clearTimeout(timer)
-            resume(exit)
-          }
-          fiber.addObserver(observer)
-          return Effect.suspend(() => {
-            done = true
-            clearTimeout(timer)
-            fiber.removeObserver(observer)
-            return Fiber.interrupt(fiber)
-          })
-        }))
-      ))
-  )
-}
+export { timeoutFail } from "@switchboard/core/Timeout"
